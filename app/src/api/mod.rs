@@ -1,0 +1,3 @@
+//! Server functions, one file per area. Each finds who is asking and hands over to `server::`.
+
+pub mod overview;

@@ -1,0 +1,11 @@
+//! Types that parse instead of validate: once a value is one of these, nothing re-checks it.
+
+mod email;
+mod organisation;
+mod role;
+mod user_status;
+
+pub use email::Email;
+pub use organisation::{OrgId, OrgName};
+pub use role::Role;
+pub use user_status::UserStatus;

@@ -1,0 +1,63 @@
+//! Switchboard's portal: the HTML shell, the routes, and the modules behind them.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod locales;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use locales::{t, use_locale, Key};
+use pages::{
+    not_found::NotFoundPage, overview::OverviewPage, services::ServicesPage,
+    settings::SettingsPage, users::UsersPage,
+};
+
+/// The whole HTML document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang=use_locale().tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let product = t(Key::ProductName);
+    // Pages render completely on the server before they are sent, so they work without JavaScript.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/switchboard.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Title formatter=move |page: String| format!("{page} · {product}")/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
+                    <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
+                    <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
+                    <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
+                    <Route path=path!("settings") view=SettingsPage ssr/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,184 @@
+//! The message catalog: every visible string, in English and Simplified Chinese, chosen per request.
+
+mod en;
+mod zh_cn;
+
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+
+/// The languages the portal speaks. The tag is what `<html lang>`, the cookie and mail use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    ZhCn,
+}
+
+/// Name of the cookie that remembers the admin's choice of language.
+pub const LANGUAGE_COOKIE: &str = "lang";
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::ZhCn];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language's own name for itself, the same in every catalog so a lost reader finds theirs.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::ZhCn => "简体中文",
+        }
+    }
+
+    /// Accepts `en`, `en-GB`, `zh`, `zh-CN`, `zh-Hans`... in any case; `None` for other languages.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Locale::En),
+            "zh" => Some(Locale::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// Picks the supported language the browser ranks highest in `Accept-Language`.
+    pub fn negotiate(accept_language: &str) -> Option<Locale> {
+        let mut best: Option<(f32, Locale)> = None;
+        for item in accept_language.split(',') {
+            let mut parts = item.split(';');
+            let Some(locale) = parts.next().and_then(Locale::from_tag) else {
+                continue;
+            };
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+                .unwrap_or(0.0);
+            if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                best = Some((quality, locale));
+            }
+        }
+        best.map(|(_, locale)| locale)
+    }
+
+    /// The text of `key` in this language.
+    pub fn text(self, key: Key) -> &'static str {
+        match self {
+            Locale::En => en::text(key),
+            Locale::ZhCn => zh_cn::text(key),
+        }
+    }
+
+    /// The text of `key` with each `{name}` replaced by its value.
+    pub fn format(self, key: Key, args: &[(&str, &str)]) -> String {
+        let mut out = self.text(key).to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+}
+
+/// The language of the page being rendered (provided by the server per request, and by the
+/// browser from `<html lang>` at hydration).
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// The text of `key` in the page's language.
+pub fn t(key: Key) -> &'static str {
+    use_locale().text(key)
+}
+
+/// Every message the portal shows. Both catalogs match on it exhaustively, so a message cannot be
+/// added in one language only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Key {
+    ProductName,
+    SkipToContent,
+    MainNavigation,
+    NavOverview,
+    NavUsers,
+    NavServices,
+    NavSettings,
+    Language,
+    ChangeLanguage,
+    Loading,
+    TryAgain,
+    OverviewTitle,
+    OverviewUsersHeading,
+    OverviewTotalUsers,
+    StatusActive,
+    StatusInvitePending,
+    StatusExpired,
+    StatusDeactivated,
+    OverviewCreated,
+    NoOrganisationTitle,
+    NoOrganisationBody,
+    UsersTitle,
+    ServicesTitle,
+    SettingsTitle,
+    NotBuiltYet,
+    NotFoundTitle,
+    NotFoundBody,
+    BackToOverview,
+    ErrorUnauthorized,
+    ErrorForbidden,
+    ErrorNotFound,
+    ErrorInvalid,
+    ErrorInternal,
+    ErrorUnreachable,
+    ErrorReference,
+    OrganisationExists,
+    EmailInvalid,
+    OrganisationNameInvalid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_the_highest_ranked_supported_language() {
+        assert_eq!(
+            Locale::negotiate("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(
+            Locale::negotiate("fr-FR, en;q=0.5, zh;q=0.7"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));
+        assert_eq!(Locale::negotiate("de, zh-Hans;q=0.1"), Some(Locale::ZhCn));
+        assert_eq!(Locale::negotiate("zh;q=0, en;q=0.2"), Some(Locale::En));
+    }
+
+    #[test]
+    fn negotiation_gives_up_on_unsupported_or_garbage() {
+        assert_eq!(Locale::negotiate(""), None);
+        assert_eq!(Locale::negotiate("fr, de;q=0.5"), None);
+        assert_eq!(Locale::negotiate(";;;,q=,"), None);
+        assert_eq!(Locale::negotiate("en;q=abc"), None);
+    }
+
+    #[test]
+    fn tags_round_trip() {
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
+        }
+    }
+
+    #[test]
+    fn format_fills_named_placeholders() {
+        assert_eq!(
+            Locale::En.format(Key::ErrorReference, &[("id", "abc123")]),
+            "Reference: abc123"
+        );
+        assert!(Locale::ZhCn
+            .format(Key::ErrorReference, &[("id", "abc123")])
+            .contains("abc123"));
+    }
+}

@@ -1,0 +1,48 @@
+//! 简体中文消息。
+
+use super::Key;
+
+pub(super) fn text(key: Key) -> &'static str {
+    match key {
+        Key::ProductName => "Switchboard",
+        Key::SkipToContent => "跳到主要内容",
+        Key::MainNavigation => "主导航",
+        Key::NavOverview => "概览",
+        Key::NavUsers => "用户",
+        Key::NavServices => "服务",
+        Key::NavSettings => "设置",
+        Key::Language => "语言",
+        Key::ChangeLanguage => "切换",
+        Key::Loading => "正在加载…",
+        Key::TryAgain => "重试",
+        Key::OverviewTitle => "概览",
+        Key::OverviewUsersHeading => "组织成员",
+        Key::OverviewTotalUsers => "全部用户",
+        Key::StatusActive => "已激活",
+        Key::StatusInvitePending => "邀请待接受",
+        Key::StatusExpired => "已过期",
+        Key::StatusDeactivated => "已停用",
+        Key::OverviewCreated => "组织创建于 {date}",
+        Key::NoOrganisationTitle => "尚无组织",
+        Key::NoOrganisationBody => {
+            "请先创建组织：scripts/run org create --name \"Acme\" --admin-email admin@acme.example"
+        }
+        Key::UsersTitle => "用户",
+        Key::ServicesTitle => "服务",
+        Key::SettingsTitle => "设置",
+        Key::NotBuiltYet => "门户的这一部分尚未开放。",
+        Key::NotFoundTitle => "找不到页面",
+        Key::NotFoundBody => "此地址没有页面。页面可能已移动，或链接有误。",
+        Key::BackToOverview => "返回概览",
+        Key::ErrorUnauthorized => "请先登录。",
+        Key::ErrorForbidden => "您的角色无权执行此操作。",
+        Key::ErrorNotFound => "找不到您要的内容。",
+        Key::ErrorInvalid => "部分输入内容需要修改。",
+        Key::ErrorInternal => "服务器出错，未做任何更改。",
+        Key::ErrorUnreachable => "无法连接服务器，请检查网络后重试。",
+        Key::ErrorReference => "参考编号：{id}",
+        Key::OrganisationExists => "已存在同名组织。",
+        Key::EmailInvalid => "这不是有效的电子邮件地址。",
+        Key::OrganisationNameInvalid => "组织名称须为 1 到 100 个字符。",
+    }
+}

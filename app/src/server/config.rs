@@ -1,0 +1,200 @@
+//! Typed configuration from environment variables, each with a documented default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where outgoing mail goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransportConfig {
+    /// Each message written as an `.eml` file in this folder (the development default).
+    File(PathBuf),
+    /// An SMTP relay, e.g. `smtp://127.0.0.1:2525` (no TLS: a local relay or a test sink).
+    Smtp { host: String, port: u16 },
+    /// Kept in memory, for tests that read what was sent.
+    Memory,
+}
+
+impl MailTransportConfig {
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let bad = || {
+            ConfigError::new(
+                "SWITCHBOARD_MAIL",
+                value,
+                "file:DIR, smtp://HOST:PORT or memory",
+            )
+        };
+        if value == "memory" {
+            return Ok(MailTransportConfig::Memory);
+        }
+        if let Some(dir) = value.strip_prefix("file:") {
+            return if dir.is_empty() {
+                Err(bad())
+            } else {
+                Ok(MailTransportConfig::File(dir.into()))
+            };
+        }
+        if let Some(rest) = value.strip_prefix("smtp://") {
+            let (host, port) = rest
+                .trim_end_matches('/')
+                .rsplit_once(':')
+                .ok_or_else(bad)?;
+            let port = port.parse().map_err(|_| bad())?;
+            if host.is_empty() {
+                return Err(bad());
+            }
+            return Ok(MailTransportConfig::Smtp {
+                host: host.to_owned(),
+                port,
+            });
+        }
+        Err(bad())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `SWITCHBOARD_DATABASE_URL`, default `sqlite://data/switchboard.db` (created if missing).
+    pub database_url: String,
+    /// `SWITCHBOARD_LISTEN`, default `127.0.0.1:3000`.
+    pub listen: SocketAddr,
+    /// `SWITCHBOARD_PUBLIC_URL`, the origin used in links sent by mail; default `http://` + listen.
+    pub public_url: String,
+    /// `SWITCHBOARD_MAIL`: `file:DIR` | `smtp://HOST:PORT` | `memory`; default `file:data/mail`.
+    pub mail: MailTransportConfig,
+    /// `SWITCHBOARD_MAIL_FROM`, default `Switchboard <no-reply@switchboard.localhost>`.
+    pub mail_from: String,
+    /// `SWITCHBOARD_BODY_LIMIT_BYTES`: the largest request body accepted, default 1 MiB.
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}={value:?} is not valid: expected {expected}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, value: &str, expected: &'static str) -> Self {
+        ConfigError {
+            variable,
+            value: value.to_owned(),
+            expected,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass their own variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let listen_raw =
+            lookup("SWITCHBOARD_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let listen: SocketAddr = listen_raw.parse().map_err(|_| {
+            ConfigError::new(
+                "SWITCHBOARD_LISTEN",
+                &listen_raw,
+                "an address like 127.0.0.1:3000",
+            )
+        })?;
+        let public_url =
+            lookup("SWITCHBOARD_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "SWITCHBOARD_PUBLIC_URL",
+                &public_url,
+                "an http:// or https:// URL",
+            ));
+        }
+        let mail = MailTransportConfig::parse(
+            &lookup("SWITCHBOARD_MAIL").unwrap_or_else(|| "file:data/mail".to_owned()),
+        )?;
+        let body_limit_raw =
+            lookup("SWITCHBOARD_BODY_LIMIT_BYTES").unwrap_or_else(|| (1024 * 1024).to_string());
+        let body_limit_bytes = body_limit_raw.parse().map_err(|_| {
+            ConfigError::new(
+                "SWITCHBOARD_BODY_LIMIT_BYTES",
+                &body_limit_raw,
+                "a number of bytes",
+            )
+        })?;
+        Ok(Config {
+            database_url: lookup("SWITCHBOARD_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/switchboard.db".to_owned()),
+            listen,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            mail,
+            mail_from: lookup("SWITCHBOARD_MAIL_FROM")
+                .unwrap_or_else(|| "Switchboard <no-reply@switchboard.localhost>".to_owned()),
+            body_limit_bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, "sqlite://data/switchboard.db");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.mail, MailTransportConfig::File("data/mail".into()));
+        assert_eq!(config.body_limit_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn mail_transports_parse() {
+        assert_eq!(
+            MailTransportConfig::parse("memory").unwrap(),
+            MailTransportConfig::Memory
+        );
+        assert_eq!(
+            MailTransportConfig::parse("smtp://mail.internal:2525").unwrap(),
+            MailTransportConfig::Smtp {
+                host: "mail.internal".into(),
+                port: 2525
+            }
+        );
+        for bad in [
+            "",
+            "file:",
+            "smtp://",
+            "smtp://host",
+            "smtp://:25",
+            "smtp://host:port",
+            "pigeon",
+        ] {
+            assert!(
+                MailTransportConfig::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let error = config(&[("SWITCHBOARD_LISTEN", "localhost")]).unwrap_err();
+        assert_eq!(error.variable, "SWITCHBOARD_LISTEN");
+        let error = config(&[("SWITCHBOARD_PUBLIC_URL", "ftp://x")]).unwrap_err();
+        assert_eq!(error.variable, "SWITCHBOARD_PUBLIC_URL");
+        let error = config(&[("SWITCHBOARD_PUBLIC_URL", "https://portal.acme.example/")]).unwrap();
+        assert_eq!(error.public_url, "https://portal.acme.example");
+    }
+}

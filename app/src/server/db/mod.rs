@@ -1,0 +1,75 @@
+//! SQLite as it wants to be used: WAL, one writer connection, a pool of readers. Queries live in
+//! one module per aggregate; each tenant-scoped query takes an `OrgId`.
+
+pub mod organisations;
+pub mod users;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A write transaction: the only way to change data.
+pub type WriteTx = Transaction<'static, Sqlite>;
+
+#[derive(Clone)]
+pub struct Db {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+const READERS: u32 = 4;
+
+impl Db {
+    /// Opens (creating if missing, with its folder) the database at `url`.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(folder) = options
+            .get_filename()
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder)?;
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(READERS)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Db { writer, reader })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        sqlx::migrate!("../migrations").run(&self.writer).await
+    }
+
+    /// The pool for reads; never used to write.
+    pub fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    /// Starts the one write transaction a command runs in.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        self.writer.begin().await
+    }
+
+    /// Checks that both pools answer (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        sqlx::query("SELECT 1").execute(&self.writer).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}

@@ -1,0 +1,42 @@
+//! Queries on the people of an organisation.
+
+use super::WriteTx;
+use crate::domain::{Email, OrgId, Role, UserStatus};
+use sqlx::SqlitePool;
+
+/// Inserts a user who has been invited but has not signed in yet.
+pub async fn insert_pending(
+    tx: &mut WriteTx,
+    org: OrgId,
+    email: &Email,
+    role: Role,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (org_id, email, role, status, created_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id",
+    )
+    .bind(org.0)
+    .bind(email.as_str())
+    .bind(role.as_str())
+    .bind(UserStatus::InvitePending.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// How many users the organisation has in each status; statuses with none are absent.
+pub async fn count_by_status(
+    db: &SqlitePool,
+    org: OrgId,
+) -> Result<Vec<(UserStatus, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM users WHERE org_id = $1 GROUP BY status")
+            .bind(org.0)
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(status, count)| UserStatus::from_db(&status).map(|s| (s, count)))
+        .collect())
+}

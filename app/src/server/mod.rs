@@ -1,0 +1,79 @@
+//! Everything that runs only on the server: state, configuration, database, mail, and the plain
+//! async functions the server functions call. Compiled only with the `ssr` feature.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod organisations;
+pub mod overview;
+pub mod request_id;
+
+use crate::error::AppError;
+use leptos::prelude::use_context;
+
+pub use config::Config;
+pub use db::Db;
+pub use mail::Mailer;
+
+/// What every request can reach: passed through axum `State` and Leptos context, never global.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub mail: Mailer,
+    pub config: std::sync::Arc<Config>,
+    pub leptos_options: leptos::config::LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for leptos::config::LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, as a server function finds it in context.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| error::internal("AppState missing from context"))
+}
+
+/// Seconds since the Unix epoch: how every timestamp is stored.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Why the server could not start, said so an operator knows what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not open the database {url}: {source}")]
+    Database { url: String, source: sqlx::Error },
+    #[error("could not apply the database migrations: {0}")]
+    Migrations(#[from] sqlx::migrate::MigrateError),
+    #[error("could not set up the mail transport: {0}")]
+    Mail(#[from] std::io::Error),
+}
+
+impl AppState {
+    /// Opens the database (applying migrations) and the mail transport.
+    pub async fn open(
+        config: Config,
+        leptos_options: leptos::config::LeptosOptions,
+    ) -> Result<AppState, StartError> {
+        let db =
+            Db::connect(&config.database_url)
+                .await
+                .map_err(|source| StartError::Database {
+                    url: config.database_url.clone(),
+                    source,
+                })?;
+        db.migrate().await?;
+        let mail = Mailer::new(&config.mail)?;
+        Ok(AppState {
+            db,
+            mail,
+            config: std::sync::Arc::new(config),
+            leptos_options,
+        })
+    }
+}

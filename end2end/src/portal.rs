@@ -1,0 +1,112 @@
+//! The portal under test: the server binary built by `cargo leptos build`, on a free port, with a
+//! temporary database and mail folder. Stopped when dropped.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Portal {
+    pub url: String,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| super::workspace_root().join("target"))
+}
+
+fn server_binary() -> PathBuf {
+    let binary = target_dir().join("debug").join("server");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo leptos build` before the browser tests",
+        binary.display()
+    );
+    binary
+}
+
+fn site_root() -> PathBuf {
+    let site = super::workspace_root().join("target").join("site");
+    assert!(
+        site.join("pkg").join("switchboard.wasm").exists(),
+        "{} has no wasm: run `cargo leptos build` before the browser tests",
+        site.display()
+    );
+    site
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Portal {
+    /// Starts the portal on an empty database, after `seed` has run its commands against it.
+    pub async fn start(seed: &[&[&str]]) -> Portal {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let port = free_port();
+        let portal = |args: &[&str]| {
+            let mut command = Command::new(server_binary());
+            command
+                .args(args)
+                .env(
+                    "SWITCHBOARD_DATABASE_URL",
+                    format!("sqlite://{}/e2e.db", dir.path().display()),
+                )
+                .env(
+                    "SWITCHBOARD_MAIL",
+                    format!("file:{}/mail", dir.path().display()),
+                )
+                .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
+                .env("LEPTOS_OUTPUT_NAME", "switchboard")
+                .env("LEPTOS_SITE_ROOT", site_root())
+                .env("LEPTOS_SITE_PKG_DIR", "pkg")
+                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+                .env("RUST_LOG", "warn");
+            command
+        };
+        for args in seed {
+            let output = portal(args).output().expect("run a seed command");
+            assert!(
+                output.status.success(),
+                "seed {args:?} failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let child = portal(&["serve"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            if let Ok(response) = reqwest::get(format!("{url}/healthz")).await {
+                if response.status().is_success() {
+                    break;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the portal did not become healthy"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Portal { url, child, dir }
+    }
+
+    /// The folder the portal writes its mail to.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.dir.path().join("mail")
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

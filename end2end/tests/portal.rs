@@ -1,0 +1,165 @@
+//! The portal shell in a real browser: the Overview with real data, navigation after hydration,
+//! switching language, the 404 page, and all of it again with JavaScript off.
+
+use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
+
+const ACME: &[&str] = &[
+    "org",
+    "create",
+    "--name",
+    "Acme Trading",
+    "--admin-email",
+    "admin@acme.example",
+];
+
+async fn overview_shows_the_organisation(page: &Page) -> Outcome {
+    page.visit("/").await?;
+    page.wait_for_text("h1", "Overview").await?;
+    page.wait_for_text("[data-test=org-name]", "Acme Trading")
+        .await?;
+    page.wait_for_text("#organisation-name", "Acme Trading")
+        .await?;
+    page.wait_for_text("[data-test=count-invite-pending] dd", "1")
+        .await?;
+    page.wait_for_text("[data-test=count-total] dd", "1")
+        .await?;
+    page.wait_for_text("[data-test=count-active] dd", "0")
+        .await?;
+    let current = page.attribute("nav a[href='/']", "aria-current").await?;
+    check(
+        current.as_deref() == Some("page"),
+        format!("Overview link not marked current: {current:?}"),
+    )
+}
+
+#[tokio::test]
+async fn overview_and_navigation_with_javascript() {
+    in_both(
+        "overview_and_navigation",
+        Scripting::On,
+        &[ACME],
+        async |page: &Page, _: &Portal| {
+            overview_shows_the_organisation(page).await?;
+            if page.browser == Browser::Chromium
+                && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+            {
+                page.screenshot(&workspace_root().join("docs/overview.png"))
+                    .await?;
+            }
+            // A marker on `window` survives only client-side navigation: proof that the page hydrated
+            // and the router, not a full page load, handled the click.
+            page.execute("window.__stayed = true; return null;").await?;
+            page.click("nav a[href='/users']").await?;
+            page.wait_for_text("h1", "Users").await?;
+            check(
+                page.path().await? == "/users",
+                "the address did not change to /users",
+            )?;
+            let stayed = page.execute("return window.__stayed === true;").await?;
+            check(
+                stayed == serde_json::Value::Bool(true),
+                "navigation reloaded the page: hydration is broken",
+            )?;
+            let current = page
+                .attribute("nav a[href='/users']", "aria-current")
+                .await?;
+            check(
+                current.as_deref() == Some("page"),
+                "Users link not marked current after navigation",
+            )?;
+            page.check_accessibility().await?;
+            page.click("nav a[href='/']").await?;
+            page.wait_for_text("[data-test=count-invite-pending] dd", "1")
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn overview_and_navigation_without_javascript() {
+    in_both(
+        "overview_and_navigation_no_js",
+        Scripting::Off,
+        &[ACME],
+        async |page: &Page, _: &Portal| {
+            overview_shows_the_organisation(page).await?;
+            page.click("nav a[href='/settings']").await?;
+            page.wait_for_text("h1", "Settings").await?;
+            check(
+                page.path().await? == "/settings",
+                "the address did not change to /settings",
+            )
+        },
+    )
+    .await;
+}
+
+async fn switch_language(page: &Page) -> Outcome {
+    page.visit("/users").await?;
+    page.wait_for_text("h1", "Users").await?;
+    page.select("#language-select", "zh-CN").await?;
+    page.click("form.language button").await?;
+    page.wait_for_text("h1", "用户").await?;
+    check(
+        page.path().await? == "/users",
+        "switching language left the page",
+    )?;
+    let lang = page.attribute("html", "lang").await?;
+    check(
+        lang.as_deref() == Some("zh-CN"),
+        format!("<html lang> is {lang:?}"),
+    )?;
+    page.wait_for_text("nav a[href='/']", "概览").await?;
+    page.check_accessibility().await?;
+
+    // The choice is remembered on the next visit.
+    page.visit("/").await?;
+    page.wait_for_text("h1", "概览").await?;
+    page.wait_for_text("[data-test=count-invite-pending] dt", "邀请待接受")
+        .await?;
+
+    page.select("#language-select", "en").await?;
+    page.click("form.language button").await?;
+    page.wait_for_text("h1", "Overview").await
+}
+
+#[tokio::test]
+async fn language_switch_with_javascript() {
+    in_both(
+        "language_switch",
+        Scripting::On,
+        &[ACME],
+        async |page: &Page, _: &Portal| switch_language(page).await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn language_switch_without_javascript() {
+    in_both(
+        "language_switch_no_js",
+        Scripting::Off,
+        &[ACME],
+        async |page: &Page, _: &Portal| switch_language(page).await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn empty_portal_and_missing_pages() {
+    in_both(
+        "empty_and_404",
+        Scripting::On,
+        &[],
+        async |page: &Page, _: &Portal| {
+            page.visit("/").await?;
+            page.wait_for("[data-test=no-organisation]").await?;
+            page.visit("/no/such/page").await?;
+            page.wait_for_text("h1", "Page not found").await?;
+            page.click("a.button").await?;
+            page.wait_for_text("h1", "Overview").await
+        },
+    )
+    .await;
+}

@@ -1,0 +1,75 @@
+//! The HTTP server: the router with its middleware, and serving it until asked to stop.
+
+mod health;
+mod language;
+mod security;
+mod server_fn_status;
+mod tracing_layer;
+
+use app::server::AppState;
+use app::{shell, App};
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use app::server::{Config, StartError};
+
+/// Provides what every render and server function needs from the request: its language and the
+/// CSP nonce the security middleware put in the response header.
+fn request_context() {
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        provide_context(language::locale_for(&parts.headers));
+        if let Some(nonce) = parts.extensions.get::<leptos::nonce::Nonce>() {
+            provide_context(nonce.clone());
+        }
+    }
+}
+
+/// The whole application: pages, server functions, static files, and the middleware around them.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let body_limit = state.config.body_limit_bytes;
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/language", post(language::set_language))
+        .leptos_routes_with_context(&state, routes, request_context, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            request_context,
+            shell,
+        ))
+        .layer(middleware::from_fn(server_fn_status::status_from_app_error))
+        .layer(middleware::from_fn(security::refuse_cross_origin_writes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn(tracing_layer::trace))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let db = state.db.clone();
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    db.close().await;
+    Ok(())
+}

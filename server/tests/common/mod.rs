@@ -1,0 +1,87 @@
+//! `spawn_app()`: the real router on a free port, with a temporary SQLite file and memory mail.
+
+#![allow(dead_code)] // each test binary uses its own part of this helper
+
+use app::server::{AppState, Config};
+use leptos::config::LeptosOptions;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    _stop: oneshot::Sender<()>,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("free port");
+    let address = format!("http://{}", listener.local_addr().expect("local address"));
+    let database_url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let config = Config::from_lookup(|name| match name {
+        "SWITCHBOARD_DATABASE_URL" => Some(database_url.clone()),
+        "SWITCHBOARD_MAIL" => Some("memory".to_owned()),
+        "SWITCHBOARD_PUBLIC_URL" => Some(address.clone()),
+        _ => None,
+    })
+    .expect("test configuration");
+    let leptos_options = LeptosOptions::builder().output_name("switchboard").build();
+    let state = AppState::open(config, leptos_options)
+        .await
+        .expect("app state");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp {
+        address,
+        state,
+        client,
+        _stop: stop,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Calls a server function the way the browser does (a form-encoded POST).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server function request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    pub async fn create_org(
+        &self,
+        name: &str,
+        admin: &str,
+    ) -> app::server::organisations::CreatedOrganisation {
+        let name = app::domain::OrgName::parse(name).expect("organisation name");
+        let admin = app::domain::Email::parse(admin).expect("admin email");
+        app::server::organisations::create(&self.state, &name, &admin)
+            .await
+            .expect("organisation created")
+    }
+}

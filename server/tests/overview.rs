@@ -1,0 +1,85 @@
+//! The Overview server function through HTTP, and the organisation rules behind it.
+
+mod common;
+
+use app::error::AppError;
+use app::locales::Key;
+use serde_json::Value;
+
+#[tokio::test]
+async fn overview_is_empty_without_an_organisation() {
+    let app = common::spawn_app().await;
+    let response = app.call("overview", &[]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+}
+
+#[tokio::test]
+async fn overview_reports_the_organisation_and_its_user_counts() {
+    let app = common::spawn_app().await;
+    app.create_org("Acme  Trading", "Admin@Acme.example").await;
+    let response = app.call("overview", &[]).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["org_name"], "Acme Trading");
+    assert_eq!(body["users"]["invite_pending"], 1);
+    assert_eq!(body["users"]["active"], 0);
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    assert_eq!(body["created_on"], today);
+}
+
+#[tokio::test]
+async fn a_second_organisation_with_the_same_name_is_refused_and_nothing_is_written() {
+    let app = common::spawn_app().await;
+    app.create_org("Acme", "one@acme.example").await;
+    let name = app::domain::OrgName::parse("ACME").unwrap();
+    let admin = app::domain::Email::parse("two@acme.example").unwrap();
+    let error = app::server::organisations::create(&app.state, &name, &admin)
+        .await
+        .unwrap_err();
+    assert_eq!(error, AppError::Conflict(Key::OrganisationExists));
+    let users: i64 = sqlx_count(&app, "SELECT COUNT(*) FROM users").await;
+    let orgs: i64 = sqlx_count(&app, "SELECT COUNT(*) FROM organisations").await;
+    assert_eq!((orgs, users), (1, 1));
+}
+
+#[tokio::test]
+async fn a_database_failure_answers_500_with_a_reference_and_no_details() {
+    let app = common::spawn_app().await;
+    app.create_org("Acme", "admin@acme.example").await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("DROP TABLE users")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let response = app.call("overview", &[]).await;
+    assert_eq!(response.status(), 500);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("users"),
+        "the raw database error leaked: {body}"
+    );
+    let error: AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(error, AppError::Internal { request_id });
+}
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused() {
+    let app = common::spawn_app().await;
+    let big = "x".repeat(2 * 1024 * 1024);
+    let response = app.call("overview", &[("padding", &big)]).await;
+    assert_eq!(response.status(), 413);
+}
+
+async fn sqlx_count(app: &common::TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap()
+}
