@@ -241,6 +241,16 @@ impl Page {
         self.wait_for("html[data-hydrated]").await.map(drop)
     }
 
+    /// Whether the wasm hydrated this page (waits briefly, so use it to prove scripting is off).
+    pub async fn hydrated_within(&self, wait: Duration) -> Result<bool, Failure> {
+        tokio::time::sleep(wait).await;
+        Ok(!self
+            .client
+            .find_all(Locator::Css("html[data-hydrated]"))
+            .await?
+            .is_empty())
+    }
+
     /// Runs axe-core on the page and fails on serious or critical violations.
     pub async fn check_accessibility(&self) -> Outcome {
         if self.scripting == Scripting::Off {

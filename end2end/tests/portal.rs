@@ -2,6 +2,7 @@
 //! switching language, the 404 page, and all of it again with JavaScript off.
 
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
+use std::time::Duration;
 
 const ACME: &[&str] = &[
     "org",
@@ -84,6 +85,8 @@ async fn overview_and_navigation_without_javascript() {
         &[ACME],
         async |page: &Page, _: &Portal| {
             overview_shows_the_organisation(page).await?;
+            let hydrated = page.hydrated_within(Duration::from_millis(1500)).await?;
+            check(!hydrated, "the page hydrated: JavaScript was not off")?;
             page.click("nav a[href='/settings']").await?;
             page.wait_for_text("h1", "Settings").await?;
             check(
@@ -161,5 +164,18 @@ async fn empty_portal_and_missing_pages() {
             page.wait_for_text("h1", "Overview").await
         },
     )
+    .await;
+}
+
+/// The harness's own check: an image without a text alternative must fail the accessibility check,
+/// or the check proves nothing on the pages above.
+#[tokio::test]
+async fn the_accessibility_check_catches_a_violation() {
+    in_both("accessibility_check", Scripting::On, &[], async |page: &Page, _: &Portal| {
+        page.visit("/").await?;
+        page.execute("const img = document.createElement('img'); img.src = '/favicon.svg'; document.querySelector('main').appendChild(img); return null;").await?;
+        let verdict = page.check_accessibility().await;
+        check(verdict.as_ref().is_err_and(|e| e.0.contains("image-alt")), format!("axe missed an image without alt: {verdict:?}"))
+    })
     .await;
 }

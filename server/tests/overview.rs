@@ -77,7 +77,7 @@ async fn an_oversized_request_body_is_refused() {
     assert_eq!(response.status(), 413);
 }
 
-async fn sqlx_count(app: &common::TestApp, sql: &str) -> i64 {
+async fn sqlx_count(app: &common::TestApp, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(app.state.db.reader())
         .await
