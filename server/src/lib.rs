@@ -15,8 +15,6 @@ use leptos_axum::{file_and_error_handler_with_context, generate_route_list, Lept
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-pub use app::server::{Config, StartError};
-
 /// Provides what every render and server function needs from the request: its language and the
 /// CSP nonce the security middleware put in the response header.
 fn request_context() {
@@ -32,6 +30,8 @@ fn request_context() {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let body_limit = state.config.body_limit_bytes;
+    // `cargo leptos watch` sets LEPTOS_WATCH and reloads pages over a WebSocket on its own port.
+    let reload_port = std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port);
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/language", post(language::set_language))
@@ -46,7 +46,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_status::status_from_app_error))
         .layer(middleware::from_fn(security::refuse_cross_origin_writes))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            reload_port,
             security::headers,
         ))
         .layer(RequestBodyLimitLayer::new(body_limit))

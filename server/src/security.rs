@@ -1,7 +1,6 @@
 //! Security on every response (CSP with a per-request nonce, nosniff, referrer policy, no framing),
 //! and refusal of state-changing requests sent from another site.
 
-use app::server::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -26,11 +25,15 @@ pub fn content_security_policy(nonce: &str, reload_port: Option<u32>) -> String 
     )
 }
 
-pub async fn headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Sets the security headers; `reload_port` is `cargo leptos watch`'s WebSocket port when it runs.
+pub async fn headers(
+    State(reload_port): State<Option<u32>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = Nonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
-    let reload_port = std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port);
     let headers = response.headers_mut();
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, reload_port)) {
         headers.insert(CONTENT_SECURITY_POLICY, csp);
