@@ -6,6 +6,7 @@ mod security;
 mod server_fn_status;
 mod tracing_layer;
 
+use app::server::mail::worker::Worker;
 use app::server::AppState;
 use app::{shell, App};
 use axum::routing::{get, post};
@@ -56,12 +57,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight.
+/// Serves on `listener`, with the mail worker beside it, until `shutdown` resolves; then finishes
+/// the requests in flight and the mail batch in hand.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let worker =
+        tokio::spawn(Worker::new(&state, state.config.mail_worker.clone()).run(stopping.clone()));
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let mut stopping_http = stopping;
+    let shutdown = async move {
+        let _ = stopping_http.wait_for(|stop| *stop).await;
+    };
     let db = state.db.clone();
     let app = router(state);
     axum::serve(
@@ -70,6 +83,9 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    if let Err(error) = worker.await {
+        tracing::error!("mail worker ended abnormally: {error}");
+    }
     db.close().await;
     Ok(())
 }

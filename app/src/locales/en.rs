@@ -44,5 +44,12 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OrganisationExists => "An organisation with this name already exists.",
         Key::EmailInvalid => "This is not a valid email address.",
         Key::OrganisationNameInvalid => "Give the organisation a name of 1 to 100 characters.",
+        Key::MailGreeting => "Hello,",
+        Key::MailLinkFallback => "If the button does not work, paste this address into your browser:",
+        Key::MailFooter => "You received this email because {org} uses Switchboard.",
+        Key::MailWelcomeSubject => "Set up {org} on Switchboard",
+        Key::MailWelcomeBody => "You are the first administrator of {org}. Create your administrator account to set up the organisation and add its people.",
+        Key::MailWelcomeAction => "Create your administrator account",
+        Key::MailWelcomeExpiry => "This link works once and expires on {date}. If it has expired, ask your provider for a new one.",
     }
 }

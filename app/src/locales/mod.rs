@@ -135,6 +135,13 @@ pub enum Key {
     OrganisationExists,
     EmailInvalid,
     OrganisationNameInvalid,
+    MailGreeting,
+    MailLinkFallback,
+    MailFooter,
+    MailWelcomeSubject,
+    MailWelcomeBody,
+    MailWelcomeAction,
+    MailWelcomeExpiry,
 }
 
 #[cfg(test)]

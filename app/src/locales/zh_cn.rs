@@ -44,5 +44,16 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OrganisationExists => "已存在同名组织。",
         Key::EmailInvalid => "这不是有效的电子邮件地址。",
         Key::OrganisationNameInvalid => "组织名称须为 1 到 100 个字符。",
+        Key::MailGreeting => "您好：",
+        Key::MailLinkFallback => "如果按钮无法使用，请将以下地址复制到浏览器中打开：",
+        Key::MailFooter => "您收到此邮件是因为 {org} 正在使用 Switchboard。",
+        Key::MailWelcomeSubject => "在 Switchboard 上设置 {org}",
+        Key::MailWelcomeBody => {
+            "您是 {org} 的首位管理员。请创建管理员账户，然后设置组织并添加成员。"
+        }
+        Key::MailWelcomeAction => "创建管理员账户",
+        Key::MailWelcomeExpiry => {
+            "此链接仅可使用一次，将于 {date} 失效。如已失效，请联系服务提供商重新发送。"
+        }
     }
 }

@@ -62,9 +62,12 @@ pub struct Config {
     /// `SWITCHBOARD_MAIL`: `file:DIR` | `smtp://HOST:PORT` | `memory`; default `file:data/mail`.
     pub mail: MailTransportConfig,
     /// `SWITCHBOARD_MAIL_FROM`, default `Switchboard <no-reply@switchboard.localhost>`.
-    pub mail_from: String,
+    pub mail_from: lettre::message::Mailbox,
     /// `SWITCHBOARD_BODY_LIMIT_BYTES`: the largest request body accepted, default 1 MiB.
     pub body_limit_bytes: usize,
+    /// The mail worker: `SWITCHBOARD_MAIL_LEASE_SECONDS` (default 120), how long a claimed message
+    /// is held before another worker may take it; `SWITCHBOARD_MAIL_MAX_ATTEMPTS` (default 8).
+    pub mail_worker: crate::server::mail::worker::Settings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +117,15 @@ impl Config {
         let mail = MailTransportConfig::parse(
             &lookup("SWITCHBOARD_MAIL").unwrap_or_else(|| "file:data/mail".to_owned()),
         )?;
+        let mail_from_raw = lookup("SWITCHBOARD_MAIL_FROM")
+            .unwrap_or_else(|| "Switchboard <no-reply@switchboard.localhost>".to_owned());
+        let mail_from = mail_from_raw.parse().map_err(|_| {
+            ConfigError::new(
+                "SWITCHBOARD_MAIL_FROM",
+                &mail_from_raw,
+                "a mailbox like Name <address@domain>",
+            )
+        })?;
         let body_limit_raw =
             lookup("SWITCHBOARD_BODY_LIMIT_BYTES").unwrap_or_else(|| (1024 * 1024).to_string());
         let body_limit_bytes = body_limit_raw.parse().map_err(|_| {
@@ -123,15 +135,30 @@ impl Config {
                 "a number of bytes",
             )
         })?;
+        let number = |variable: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match lookup(variable) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError::new(variable, &raw, "a whole number above 0")),
+            }
+        };
+        let mail_worker = crate::server::mail::worker::Settings {
+            lease: std::time::Duration::from_secs(number("SWITCHBOARD_MAIL_LEASE_SECONDS", 120)?),
+            max_attempts: number("SWITCHBOARD_MAIL_MAX_ATTEMPTS", 8)? as i64,
+            ..Default::default()
+        };
         Ok(Config {
             database_url: lookup("SWITCHBOARD_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/switchboard.db".to_owned()),
             listen,
             public_url: public_url.trim_end_matches('/').to_owned(),
             mail,
-            mail_from: lookup("SWITCHBOARD_MAIL_FROM")
-                .unwrap_or_else(|| "Switchboard <no-reply@switchboard.localhost>".to_owned()),
+            mail_from,
             body_limit_bytes,
+            mail_worker,
         })
     }
 }
@@ -192,6 +219,10 @@ mod tests {
     fn bad_values_name_the_variable() {
         let error = config(&[("SWITCHBOARD_LISTEN", "localhost")]).unwrap_err();
         assert_eq!(error.variable, "SWITCHBOARD_LISTEN");
+        let error = config(&[("SWITCHBOARD_MAIL_LEASE_SECONDS", "0")]).unwrap_err();
+        assert_eq!(error.variable, "SWITCHBOARD_MAIL_LEASE_SECONDS");
+        let error = config(&[("SWITCHBOARD_MAIL_FROM", "not a mailbox")]).unwrap_err();
+        assert_eq!(error.variable, "SWITCHBOARD_MAIL_FROM");
         let error = config(&[("SWITCHBOARD_PUBLIC_URL", "ftp://x")]).unwrap_err();
         assert_eq!(error.variable, "SWITCHBOARD_PUBLIC_URL");
         let error = config(&[("SWITCHBOARD_PUBLIC_URL", "https://portal.acme.example/")]).unwrap();

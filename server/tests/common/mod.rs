@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod smtp;
+
 use app::server::{AppState, Config};
 use leptos::config::LeptosOptions;
 use tempfile::TempDir;
@@ -15,24 +17,36 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// The application state alone (no HTTP server, no mail worker), on a database in `dir`, with
+/// the given variables on top of the test defaults (memory mail).
+pub async fn open_state(dir: &TempDir, public_url: &str, vars: &[(&str, &str)]) -> AppState {
+    let database_url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let config = Config::from_lookup(|name| {
+        if let Some((_, value)) = vars.iter().find(|(k, _)| *k == name) {
+            return Some((*value).to_owned());
+        }
+        match name {
+            "SWITCHBOARD_DATABASE_URL" => Some(database_url.clone()),
+            "SWITCHBOARD_MAIL" => Some("memory".to_owned()),
+            "SWITCHBOARD_PUBLIC_URL" => Some(public_url.to_owned()),
+            _ => None,
+        }
+    })
+    .expect("test configuration");
+    let leptos_options = LeptosOptions::builder().output_name("switchboard").build();
+    AppState::open(config, leptos_options)
+        .await
+        .expect("app state")
+}
+
+/// The whole application on a free port, its mail worker delivering to memory.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("free port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let database_url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "SWITCHBOARD_DATABASE_URL" => Some(database_url.clone()),
-        "SWITCHBOARD_MAIL" => Some("memory".to_owned()),
-        "SWITCHBOARD_PUBLIC_URL" => Some(address.clone()),
-        _ => None,
-    })
-    .expect("test configuration");
-    let leptos_options = LeptosOptions::builder().output_name("switchboard").build();
-    let state = AppState::open(config, leptos_options)
-        .await
-        .expect("app state");
+    let state = open_state(&dir, &address, &[]).await;
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server::serve(listener, state.clone(), async {
         let _ = stopped.await;
