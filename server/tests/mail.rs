@@ -3,10 +3,7 @@
 
 mod common;
 
-use app::domain::Email;
-use app::locales::Locale;
-use app::server::mail::outbox::{self, Outgoing};
-use app::server::mail::templates;
+use app::server::mail::outbox;
 use app::server::mail::worker::{Settings, Worker};
 use app::server::{now, AppState};
 use common::smtp::{Behaviour, SmtpSink};
@@ -38,32 +35,6 @@ async fn row(state: &AppState, id: i64) -> Row {
     }
 }
 
-async fn enqueue(state: &AppState, key: &str, to: &str) -> Option<i64> {
-    let to = Email::parse(to).unwrap();
-    let mut tx = state.db.begin_write().await.unwrap();
-    let id = outbox::enqueue(
-        &mut tx,
-        Outgoing {
-            org: None,
-            idempotency_key: key.to_owned(),
-            kind: "welcome",
-            to: &to,
-            rendered: templates::welcome(
-                Locale::En,
-                "Acme",
-                "http://portal.test/welcome/secret-token",
-                "2026-12-02",
-            ),
-        },
-        "switchboard.test",
-        now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
-
 async fn with_sink(
     behaviour: Behaviour,
     settings: Settings,
@@ -83,10 +54,10 @@ async fn with_sink(
 #[tokio::test]
 async fn delivers_multipart_mail_with_a_message_id_and_wipes_the_body() {
     let (_dir, state, sink, worker) = with_sink(Behaviour::default(), Settings::default()).await;
-    let first = enqueue(&state, "welcome:1", "li.wei@acme.example")
+    let first = common::enqueue(&state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
-    enqueue(&state, "welcome:2", "ana@acme.example")
+    common::enqueue(&state, "welcome:2", "ana@acme.example")
         .await
         .unwrap();
 
@@ -128,7 +99,7 @@ async fn a_temporary_refusal_is_retried_later_and_then_delivered() {
         ..Default::default()
     };
     let (_dir, state, sink, worker) = with_sink(behaviour, Settings::default()).await;
-    let id = enqueue(&state, "welcome:1", "li.wei@acme.example")
+    let id = common::enqueue(&state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
 
@@ -169,10 +140,10 @@ async fn a_permanent_rejection_is_recorded_with_the_servers_answer() {
         ..Default::default()
     };
     let (_dir, state, sink, worker) = with_sink(behaviour, Settings::default()).await;
-    let rejected = enqueue(&state, "welcome:1", "nobody@acme.example")
+    let rejected = common::enqueue(&state, "welcome:1", "nobody@acme.example")
         .await
         .unwrap();
-    let fine = enqueue(&state, "welcome:2", "ana@acme.example")
+    let fine = common::enqueue(&state, "welcome:2", "ana@acme.example")
         .await
         .unwrap();
 
@@ -203,7 +174,7 @@ async fn temporary_failures_become_final_after_the_last_attempt() {
         ..Settings::default()
     };
     let (_dir, state, _sink, worker) = with_sink(behaviour, settings).await;
-    let id = enqueue(&state, "welcome:1", "li.wei@acme.example")
+    let id = common::enqueue(&state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
     worker.deliver_due(now()).await.unwrap();
@@ -223,7 +194,7 @@ async fn an_unreachable_mail_server_is_a_temporary_failure() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("smtp://127.0.0.1:{closed_port}");
     let state = common::open_state(&dir, "http://portal.test", &[("SWITCHBOARD_MAIL", &url)]).await;
-    let id = enqueue(&state, "welcome:1", "li.wei@acme.example")
+    let id = common::enqueue(&state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
     Worker::new(&state, Settings::default())
@@ -239,10 +210,10 @@ async fn an_unreachable_mail_server_is_a_temporary_failure() {
 async fn the_same_logical_message_is_queued_once() {
     let dir = tempfile::tempdir().unwrap();
     let state = common::open_state(&dir, "http://portal.test", &[]).await;
-    assert!(enqueue(&state, "welcome:7", "li.wei@acme.example")
+    assert!(common::enqueue(&state, "welcome:7", "li.wei@acme.example")
         .await
         .is_some());
-    assert!(enqueue(&state, "welcome:7", "li.wei@acme.example")
+    assert!(common::enqueue(&state, "welcome:7", "li.wei@acme.example")
         .await
         .is_none());
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
@@ -259,7 +230,7 @@ async fn a_dead_workers_claim_is_taken_again_when_its_lease_runs_out() {
         ..Settings::default()
     };
     let (_dir, state, sink, worker) = with_sink(Behaviour::default(), settings).await;
-    let id = enqueue(&state, "welcome:1", "li.wei@acme.example")
+    let id = common::enqueue(&state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
 
@@ -286,7 +257,7 @@ async fn a_dead_workers_claim_is_taken_again_when_its_lease_runs_out() {
 #[tokio::test]
 async fn the_running_server_delivers_queued_mail_in_the_background() {
     let app = common::spawn_app().await;
-    enqueue(&app.state, "welcome:1", "li.wei@acme.example")
+    common::enqueue(&app.state, "welcome:1", "li.wei@acme.example")
         .await
         .unwrap();
     let started = std::time::Instant::now();

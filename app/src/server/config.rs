@@ -65,8 +65,9 @@ pub struct Config {
     pub mail_from: lettre::message::Mailbox,
     /// `SWITCHBOARD_BODY_LIMIT_BYTES`: the largest request body accepted, default 1 MiB.
     pub body_limit_bytes: usize,
-    /// The mail worker: `SWITCHBOARD_MAIL_LEASE_SECONDS` (default 120), how long a claimed message
-    /// is held before another worker may take it; `SWITCHBOARD_MAIL_MAX_ATTEMPTS` (default 8).
+    /// The mail worker: `SWITCHBOARD_MAIL_CONNECTIONS` (default 8), messages sent at once;
+    /// `SWITCHBOARD_MAIL_LEASE_SECONDS` (default 120), how long a claimed message is held before
+    /// another worker may take it; `SWITCHBOARD_MAIL_MAX_ATTEMPTS` (default 8).
     pub mail_worker: crate::server::mail::worker::Settings,
 }
 
@@ -148,6 +149,7 @@ impl Config {
         let mail_worker = crate::server::mail::worker::Settings {
             lease: std::time::Duration::from_secs(number("SWITCHBOARD_MAIL_LEASE_SECONDS", 120)?),
             max_attempts: number("SWITCHBOARD_MAIL_MAX_ATTEMPTS", 8)? as i64,
+            concurrency: number("SWITCHBOARD_MAIL_CONNECTIONS", 8)? as usize,
             ..Default::default()
         };
         Ok(Config {

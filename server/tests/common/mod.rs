@@ -99,3 +99,27 @@ impl TestApp {
             .expect("organisation created")
     }
 }
+
+/// Queues a welcome mail to `to` under `key`, as a provisioning command would.
+pub async fn enqueue(state: &AppState, key: &str, to: &str) -> Option<i64> {
+    use app::server::mail::{outbox, templates};
+    let to = app::domain::Email::parse(to).expect("address");
+    let mut tx = state.db.begin_write().await.expect("transaction");
+    let mail = outbox::Outgoing {
+        org: None,
+        idempotency_key: key.to_owned(),
+        kind: "welcome",
+        to: &to,
+        rendered: templates::welcome(
+            app::locales::Locale::En,
+            "Acme",
+            "http://portal.test/welcome/secret-token",
+            "2026-12-02",
+        ),
+    };
+    let id = outbox::enqueue(&mut tx, mail, "switchboard.test", app::server::now())
+        .await
+        .expect("enqueue");
+    tx.commit().await.expect("commit");
+    id
+}

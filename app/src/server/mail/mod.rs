@@ -2,6 +2,7 @@
 //! it, and delivered by a worker that retries and records what happened.
 
 pub mod outbox;
+mod smtp;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -1,8 +1,9 @@
 //! Delivering one finished message through the configured transport: SMTP, a folder of `.eml`
 //! files, or memory for tests.
 
+use super::smtp::SmtpPool;
 use crate::server::config::MailTransportConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
@@ -13,7 +14,7 @@ pub struct Mailer {
 #[derive(Clone)]
 enum Transport {
     File(AsyncFileTransport<Tokio1Executor>),
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     Memory(Arc<Mutex<Vec<SentMail>>>),
 }
 
@@ -39,11 +40,7 @@ impl Mailer {
                 std::fs::create_dir_all(folder)?;
                 Transport::File(AsyncFileTransport::new(folder))
             }
-            MailTransportConfig::Smtp { host, port } => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .port(*port)
-                    .build(),
-            ),
+            MailTransportConfig::Smtp { host, port } => Transport::Smtp(SmtpPool::new(host, *port)),
             MailTransportConfig::Memory => Transport::Memory(Arc::default()),
         };
         Ok(Mailer { transport })
@@ -55,10 +52,7 @@ impl Mailer {
                 permanent: false,
                 detail: format!("writing the mail file: {e}"),
             }),
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| MailError {
-                permanent: e.is_permanent(),
-                detail: e.to_string(),
-            }),
+            Transport::Smtp(smtp) => smtp.send(&message).await,
             Transport::Memory(sent) => {
                 let to = message
                     .envelope()

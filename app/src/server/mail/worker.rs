@@ -15,7 +15,7 @@ use tokio::sync::watch;
 pub struct Settings {
     /// Messages claimed at once.
     pub batch: i64,
-    /// Messages in flight at once.
+    /// Messages in flight at once, and so SMTP connections open at once.
     pub concurrency: usize,
     /// How long a claim holds before another worker may take the message.
     pub lease: Duration,
@@ -32,7 +32,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             batch: 200,
-            concurrency: 32,
+            concurrency: 8,
             lease: Duration::from_secs(120),
             max_attempts: 8,
             first_retry: Duration::from_secs(30),
