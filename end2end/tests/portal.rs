@@ -11,6 +11,8 @@ const ACME: &[&str] = &[
     "Acme Trading",
     "--admin-email",
     "admin@acme.example",
+    "--licences",
+    "messaging=50,meetings=50,calling=10",
 ];
 
 async fn overview_shows_the_organisation(page: &Page) -> Outcome {

@@ -2,6 +2,7 @@
 
 mod health;
 mod language;
+mod operator;
 mod security;
 mod server_fn_status;
 mod tracing_layer;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/language", post(language::set_language))
+        .route("/operator/organisations", post(operator::provision))
         .leptos_routes_with_context(&state, routes, request_context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

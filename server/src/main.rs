@@ -1,8 +1,10 @@
 //! The `server` command: serve the portal (the default), or provision from the command line.
 
-use app::domain::{Email, OrgName};
+use app::domain::{Email, Licences, OrgName};
 use app::error::AppError;
-use app::server::{organisations, AppState, Config};
+use app::locales::Locale;
+use app::server::organisations::{self, NewOrganisation, Provisioned};
+use app::server::{AppState, Config};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -29,7 +31,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum OrgCommand {
-    /// Create an organisation and invite its first administrator.
+    /// Create an organisation and its plan, and send its first administrator a welcome link.
     Create {
         /// The organisation's name, e.g. "Acme".
         #[arg(long)]
@@ -37,7 +39,15 @@ enum OrgCommand {
         /// The first administrator's email address.
         #[arg(long)]
         admin_email: String,
+        /// The plan: seats per service, e.g. messaging=500,meetings=500,calling=200.
+        #[arg(long)]
+        licences: String,
+        /// The language of the welcome mail: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        admin_language: String,
     },
+    /// Create a demo organisation if the database holds none (scripts/run does this first).
+    Demo,
 }
 
 #[tokio::main]
@@ -79,25 +89,68 @@ async fn run(command: Command) -> Result<(), String> {
             tracing::info!("stopped");
             Ok(())
         }
-        Command::Org {
-            command: OrgCommand::Create { name, admin_email },
-        } => {
-            let org_name = OrgName::parse(&name).map_err(|e| format!("--name {name:?}: {e}"))?;
-            let admin = Email::parse(&admin_email)
-                .map_err(|e| format!("--admin-email {admin_email:?}: {e}"))?;
-            let result = organisations::create(&state, &org_name, &admin).await;
+        Command::Org { command } => {
+            let result = provision(&state, command).await;
             state.db.close().await;
-            match result {
-                Ok(created) => {
-                    println!("Created organisation \"{org_name}\" (id {}); {admin} is invited as its first administrator.", created.org.0);
-                    Ok(())
-                }
-                Err(AppError::Conflict(_)) => Err(format!(
-                    "an organisation named \"{org_name}\" already exists; nothing was created"
-                )),
-                Err(other) => Err(other.to_string()),
+            result
+        }
+    }
+}
+
+async fn provision(state: &AppState, command: OrgCommand) -> Result<(), String> {
+    let new = match command {
+        OrgCommand::Create {
+            name,
+            admin_email,
+            licences,
+            admin_language,
+        } => NewOrganisation {
+            name: OrgName::parse(&name).map_err(|e| format!("--name {name:?}: {e}"))?,
+            admin: Email::parse(&admin_email)
+                .map_err(|e| format!("--admin-email {admin_email:?}: {e}"))?,
+            licences: Licences::parse(&licences).map_err(|e| format!("--licences: {e}"))?,
+            admin_locale: Locale::from_tag(&admin_language)
+                .ok_or_else(|| format!("--admin-language {admin_language:?}: use en or zh-CN"))?,
+        },
+        OrgCommand::Demo => {
+            let existing = app::server::db::organisations::first(state.db.reader())
+                .await
+                .map_err(|e| e.to_string())?;
+            if existing.is_some() {
+                println!("The database already holds an organisation; its welcome mail is an .eml file in the mail folder (data/mail/ by default).");
+                return Ok(());
+            }
+            NewOrganisation {
+                name: OrgName::parse("Demo Organisation").map_err(|e| e.to_string())?,
+                admin: Email::parse("admin@demo.example").map_err(|e| e.to_string())?,
+                licences: Licences::parse("messaging=500,meetings=500,calling=200")
+                    .map_err(|e| e.to_string())?,
+                admin_locale: Locale::En,
             }
         }
+    };
+    match organisations::create(state, &new).await {
+        Ok(Provisioned {
+            org,
+            welcome_link,
+            link_expires_on,
+            ..
+        }) => {
+            println!(
+                "Created organisation \"{}\" (id {}) with {}.",
+                new.name, org.0, new.licences
+            );
+            println!(
+                "Welcome link for {} (works once, until {link_expires_on}):\n  {welcome_link}",
+                new.admin
+            );
+            Ok(())
+        }
+        Err(AppError::Conflict(_)) => Err(format!(
+            "an organisation named \"{}\" already exists; nothing was created",
+            new.name
+        )),
+        Err(other) => Err(other.to_string()),
     }
 }
 

@@ -28,6 +28,8 @@ fn org_create_creates_once_and_says_so_the_second_time() {
         "Acme",
         "--admin-email",
         "admin@acme.example",
+        "--licences",
+        "messaging=500,meetings=500,calling=200",
     ];
     let first = server(&dir, &args);
     assert!(
@@ -47,32 +49,80 @@ fn org_create_creates_once_and_says_so_the_second_time() {
 #[test]
 fn org_create_names_the_argument_that_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
-    let bad_email = server(
-        &dir,
-        &[
-            "org",
-            "create",
-            "--name",
-            "Acme",
+    let create = |name: &str, email: &str, licences: &str, language: &str| {
+        server(
+            &dir,
+            &[
+                "org",
+                "create",
+                "--name",
+                name,
+                "--admin-email",
+                email,
+                "--licences",
+                licences,
+                "--admin-language",
+                language,
+            ],
+        )
+    };
+    let cases = [
+        (
+            create("Acme", "not-an-address", "messaging=5", "en"),
             "--admin-email",
-            "not-an-address",
-        ],
-    );
-    assert!(!bad_email.status.success());
-    assert!(String::from_utf8_lossy(&bad_email.stderr).contains("--admin-email"));
-    let bad_name = server(
-        &dir,
-        &[
-            "org",
-            "create",
+        ),
+        (
+            create("  ", "a@acme.example", "messaging=5", "en"),
             "--name",
-            "  ",
-            "--admin-email",
-            "a@acme.example",
-        ],
+        ),
+        (
+            create("Acme", "a@acme.example", "fax=5", "en"),
+            "--licences",
+        ),
+        (
+            create("Acme", "a@acme.example", "messaging=5", "fr"),
+            "--admin-language",
+        ),
+    ];
+    for (output, argument) in cases {
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(argument), "{argument}: {stderr}");
+    }
+    // Nothing was created by any of them.
+    let demo = server(&dir, &["org", "demo"]);
+    assert!(String::from_utf8_lossy(&demo.stdout)
+        .contains("Created organisation \"Demo Organisation\""));
+}
+
+#[test]
+fn org_create_prints_the_welcome_link_once_and_org_demo_only_fills_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = server(&dir, &["org", "demo"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
     );
-    assert!(!bad_name.status.success());
-    assert!(String::from_utf8_lossy(&bad_name.stderr).contains("--name"));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("messaging=500,meetings=500,calling=200"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Welcome link for admin@demo.example"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("http://127.0.0.1:3000/welcome/"),
+        "{stdout}"
+    );
+
+    let second = server(&dir, &["org", "demo"]);
+    assert!(second.status.success());
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains("already holds an organisation"), "{stdout}");
+    assert!(!stdout.contains("/welcome/"));
 }
 
 #[test]

@@ -32,11 +32,12 @@ async fn overview_reports_the_organisation_and_its_user_counts() {
 async fn a_second_organisation_with_the_same_name_is_refused_and_nothing_is_written() {
     let app = common::spawn_app().await;
     app.create_org("Acme", "one@acme.example").await;
-    let name = app::domain::OrgName::parse("ACME").unwrap();
-    let admin = app::domain::Email::parse("two@acme.example").unwrap();
-    let error = app::server::organisations::create(&app.state, &name, &admin)
-        .await
-        .unwrap_err();
+    let error = app::server::organisations::create(
+        &app.state,
+        &common::new_org("ACME", "two@acme.example"),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error, AppError::Conflict(Key::OrganisationExists));
     let users: i64 = sqlx_count(&app, "SELECT COUNT(*) FROM users").await;
     let orgs: i64 = sqlx_count(&app, "SELECT COUNT(*) FROM organisations").await;
@@ -48,7 +49,7 @@ async fn a_database_failure_answers_500_with_a_reference_and_no_details() {
     let app = common::spawn_app().await;
     app.create_org("Acme", "admin@acme.example").await;
     let mut tx = app.state.db.begin_write().await.unwrap();
-    sqlx::query("DROP TABLE users")
+    sqlx::query("ALTER TABLE users RENAME TO users_gone")
         .execute(&mut *tx)
         .await
         .unwrap();

@@ -21,6 +21,7 @@ async fn overview_page_says_how_to_start_when_there_is_no_organisation() {
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains(r#"data-test="no-organisation""#));
     assert!(html.contains("scripts/run org create"));
+    assert!(html.contains("--licences"));
 }
 
 #[tokio::test]

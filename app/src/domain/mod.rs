@@ -2,10 +2,12 @@
 
 mod email;
 mod organisation;
+mod plan;
 mod role;
 mod user_status;
 
 pub use email::Email;
 pub use organisation::{OrgId, OrgName};
+pub use plan::{Licences, LicencesError, Service};
 pub use role::Role;
 pub use user_status::UserStatus;

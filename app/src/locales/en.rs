@@ -25,7 +25,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OverviewCreated => "Organisation created {date}",
         Key::NoOrganisationTitle => "No organisation yet",
         Key::NoOrganisationBody => {
-            "Create one with: scripts/run org create --name \"Acme\" --admin-email admin@acme.example"
+            "Create one with: scripts/run org create --name \"Acme\" --admin-email admin@acme.example --licences messaging=50,meetings=50,calling=10"
         }
         Key::UsersTitle => "Users",
         Key::ServicesTitle => "Services",
@@ -51,5 +51,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::MailWelcomeBody => "You are the first administrator of {org}. Create your administrator account to set up the organisation and add its people.",
         Key::MailWelcomeAction => "Create your administrator account",
         Key::MailWelcomeExpiry => "This link works once and expires on {date}. If it has expired, ask your provider for a new one.",
+        Key::ServiceMessaging => "Messaging",
+        Key::ServiceMeetings => "Meetings",
+        Key::ServiceCalling => "Calling",
     }
 }

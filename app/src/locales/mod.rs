@@ -142,6 +142,9 @@ pub enum Key {
     MailWelcomeBody,
     MailWelcomeAction,
     MailWelcomeExpiry,
+    ServiceMessaging,
+    ServiceMeetings,
+    ServiceCalling,
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OverviewCreated => "组织创建于 {date}",
         Key::NoOrganisationTitle => "尚无组织",
         Key::NoOrganisationBody => {
-            "请先创建组织：scripts/run org create --name \"Acme\" --admin-email admin@acme.example"
+            "请先创建组织：scripts/run org create --name \"Acme\" --admin-email admin@acme.example --licences messaging=50,meetings=50,calling=10"
         }
         Key::UsersTitle => "用户",
         Key::ServicesTitle => "服务",
@@ -55,5 +55,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::MailWelcomeExpiry => {
             "此链接仅可使用一次，将于 {date} 失效。如已失效，请联系服务提供商重新发送。"
         }
+        Key::ServiceMessaging => "消息",
+        Key::ServiceMeetings => "会议",
+        Key::ServiceCalling => "通话",
     }
 }

@@ -69,6 +69,11 @@ pub struct Config {
     /// `SWITCHBOARD_MAIL_LEASE_SECONDS` (default 120), how long a claimed message is held before
     /// another worker may take it; `SWITCHBOARD_MAIL_MAX_ATTEMPTS` (default 8).
     pub mail_worker: crate::server::mail::worker::Settings,
+    /// `SWITCHBOARD_WELCOME_LINK_DAYS`, how long a welcome link works; default 7.
+    pub welcome_link_days: u64,
+    /// `SWITCHBOARD_OPERATOR_TOKEN`: the bearer token of the provider's operator endpoint
+    /// (`POST /operator/organisations`); at least 32 characters. Unset: the endpoint is off.
+    pub operator_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +157,16 @@ impl Config {
             concurrency: number("SWITCHBOARD_MAIL_CONNECTIONS", 8)? as usize,
             ..Default::default()
         };
+        let operator_token = match lookup("SWITCHBOARD_OPERATOR_TOKEN") {
+            Some(token) if token.trim().chars().count() < 32 => {
+                return Err(ConfigError::new(
+                    "SWITCHBOARD_OPERATOR_TOKEN",
+                    "(hidden)",
+                    "at least 32 characters",
+                ));
+            }
+            token => token.map(|t| t.trim().to_owned()),
+        };
         Ok(Config {
             database_url: lookup("SWITCHBOARD_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/switchboard.db".to_owned()),
@@ -161,6 +176,8 @@ impl Config {
             mail_from,
             body_limit_bytes,
             mail_worker,
+            welcome_link_days: number("SWITCHBOARD_WELCOME_LINK_DAYS", 7)?,
+            operator_token,
         })
     }
 }
@@ -186,6 +203,8 @@ mod tests {
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
         assert_eq!(config.mail, MailTransportConfig::File("data/mail".into()));
         assert_eq!(config.body_limit_bytes, 1024 * 1024);
+        assert_eq!(config.welcome_link_days, 7);
+        assert_eq!(config.operator_token, None);
     }
 
     #[test]
@@ -221,6 +240,12 @@ mod tests {
     fn bad_values_name_the_variable() {
         let error = config(&[("SWITCHBOARD_LISTEN", "localhost")]).unwrap_err();
         assert_eq!(error.variable, "SWITCHBOARD_LISTEN");
+        let error = config(&[("SWITCHBOARD_OPERATOR_TOKEN", "short")]).unwrap_err();
+        assert_eq!(error.variable, "SWITCHBOARD_OPERATOR_TOKEN");
+        assert!(
+            !error.to_string().contains("short"),
+            "the token must not be echoed"
+        );
         let error = config(&[("SWITCHBOARD_MAIL_LEASE_SECONDS", "0")]).unwrap_err();
         assert_eq!(error.variable, "SWITCHBOARD_MAIL_LEASE_SECONDS");
         let error = config(&[("SWITCHBOARD_MAIL_FROM", "not a mailbox")]).unwrap_err();

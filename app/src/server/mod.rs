@@ -1,6 +1,8 @@
 //! Everything that runs only on the server: state, configuration, database, mail, and the plain
 //! async functions the server functions call. Compiled only with the `ssr` feature.
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -41,12 +41,17 @@ pub async fn open_state(dir: &TempDir, public_url: &str, vars: &[(&str, &str)]) 
 
 /// The whole application on a free port, its mail worker delivering to memory.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// `spawn_app` with configuration variables of the test's own.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("free port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let state = open_state(&dir, &address, &[]).await;
+    let state = open_state(&dir, &address, vars).await;
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server::serve(listener, state.clone(), async {
         let _ = stopped.await;
@@ -91,10 +96,8 @@ impl TestApp {
         &self,
         name: &str,
         admin: &str,
-    ) -> app::server::organisations::CreatedOrganisation {
-        let name = app::domain::OrgName::parse(name).expect("organisation name");
-        let admin = app::domain::Email::parse(admin).expect("admin email");
-        app::server::organisations::create(&self.state, &name, &admin)
+    ) -> app::server::organisations::Provisioned {
+        app::server::organisations::create(&self.state, &new_org(name, admin))
             .await
             .expect("organisation created")
     }
@@ -122,4 +125,15 @@ pub async fn enqueue(state: &AppState, key: &str, to: &str) -> Option<i64> {
         .expect("enqueue");
     tx.commit().await.expect("commit");
     id
+}
+
+/// An organisation to provision, with a small plan and an English-speaking administrator.
+pub fn new_org(name: &str, admin: &str) -> app::server::organisations::NewOrganisation {
+    app::server::organisations::NewOrganisation {
+        name: app::domain::OrgName::parse(name).expect("organisation name"),
+        admin: app::domain::Email::parse(admin).expect("admin email"),
+        licences: app::domain::Licences::parse("messaging=50,meetings=50,calling=10")
+            .expect("licences"),
+        admin_locale: app::locales::Locale::En,
+    }
 }

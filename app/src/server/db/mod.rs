@@ -1,6 +1,8 @@
 //! SQLite as it wants to be used: WAL, one writer connection, a pool of readers. Queries live in
 //! one module per aggregate; each tenant-scoped query takes an `OrgId`.
 
+pub mod account_tokens;
+pub mod licences;
 pub mod organisations;
 pub mod users;
 

@@ -2,6 +2,7 @@
 
 use super::WriteTx;
 use crate::domain::{Email, OrgId, Role, UserStatus};
+use crate::locales::Locale;
 use sqlx::SqlitePool;
 
 /// Inserts a user who has been invited but has not signed in yet.
@@ -10,16 +11,18 @@ pub async fn insert_pending(
     org: OrgId,
     email: &Email,
     role: Role,
+    locale: Locale,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO users (org_id, email, role, status, created_at) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO users (org_id, email, role, status, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING id",
     )
     .bind(org.0)
     .bind(email.as_str())
     .bind(role.as_str())
     .bind(UserStatus::InvitePending.as_str())
+    .bind(locale.tag())
     .bind(now)
     .fetch_one(&mut **tx)
     .await

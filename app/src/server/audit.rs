@@ -1,0 +1,42 @@
+//! The audit trail: who did what, when, from where. Written in the transaction of the change.
+
+use crate::domain::OrgId;
+use crate::server::db::WriteTx;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    OrganisationProvisioned,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::OrganisationProvisioned => "organisation_provisioned",
+        }
+    }
+}
+
+/// An audit event; `actor` is the user who acted (none for the provider's operator).
+pub struct Event<'a> {
+    pub org: Option<OrgId>,
+    pub actor: Option<i64>,
+    pub action: Action,
+    pub detail: &'a str,
+    pub client_address: Option<&'a str>,
+}
+
+pub async fn record(tx: &mut WriteTx, event: Event<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (org_id, actor_user_id, action, detail, client_address, at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(event.org.map(|o| o.0))
+    .bind(event.actor)
+    .bind(event.action.as_str())
+    .bind(event.detail)
+    .bind(event.client_address)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
