@@ -13,7 +13,10 @@ use app::{shell, App};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
+use std::sync::LazyLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
@@ -28,9 +31,17 @@ fn request_context() {
     }
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading suppressed process-wide, so a page rendering at that moment would wait forever
+/// (leptos-rs/leptos#4773); tests build many routers in parallel, so build the list only once.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// The whole application: pages, server functions, static files, and the middleware around them.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let body_limit = state.config.body_limit_bytes;
     // `cargo leptos watch` sets LEPTOS_WATCH and reloads pages over a WebSocket on its own port.
     let reload_port = std::env::var_os("LEPTOS_WATCH").map(|_| state.leptos_options.reload_port);

@@ -46,6 +46,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// `spawn_app` with configuration variables of the test's own.
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    // `TEST_LOG=debug cargo test ...` shows the server's logs, each line named by its test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("TEST_LOG"))
+        .with_thread_names(true)
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().expect("temporary folder");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -58,6 +64,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     }));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A request that hangs fails its test instead of holding CI until its deadline.
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .expect("http client");
     TestApp {
