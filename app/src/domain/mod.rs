@@ -2,12 +2,14 @@
 
 mod email;
 mod organisation;
+pub mod password;
 mod plan;
 mod role;
 mod user_status;
 
 pub use email::Email;
 pub use organisation::{OrgId, OrgName};
+pub use password::NewPassword;
 pub use plan::{Licences, LicencesError, Service};
 pub use role::Role;
 pub use user_status::UserStatus;

@@ -54,5 +54,10 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ServiceMessaging => "Messaging",
         Key::ServiceMeetings => "Meetings",
         Key::ServiceCalling => "Calling",
+        Key::PasswordTooShort => "Use at least 8 characters.",
+        Key::PasswordTooLong => "Use at most 128 characters.",
+        Key::PasswordsDiffer => "The two passwords are not the same.",
+        Key::PasswordTooCommon => "This password is one of the most common ones and easy to guess. Choose another.",
+        Key::PasswordIsEmail => "Do not use your email address as your password.",
     }
 }

@@ -145,6 +145,11 @@ pub enum Key {
     ServiceMessaging,
     ServiceMeetings,
     ServiceCalling,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordsDiffer,
+    PasswordTooCommon,
+    PasswordIsEmail,
 }
 
 #[cfg(test)]

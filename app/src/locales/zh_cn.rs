@@ -58,5 +58,10 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ServiceMessaging => "消息",
         Key::ServiceMeetings => "会议",
         Key::ServiceCalling => "通话",
+        Key::PasswordTooShort => "密码至少需要 8 个字符。",
+        Key::PasswordTooLong => "密码最多 128 个字符。",
+        Key::PasswordsDiffer => "两次输入的密码不一致。",
+        Key::PasswordTooCommon => "此密码过于常见，容易被猜到，请换一个。",
+        Key::PasswordIsEmail => "请勿使用电子邮件地址作为密码。",
     }
 }

@@ -74,6 +74,10 @@ pub struct Config {
     /// `SWITCHBOARD_OPERATOR_TOKEN`: the bearer token of the provider's operator endpoint
     /// (`POST /operator/organisations`); at least 32 characters. Unset: the endpoint is off.
     pub operator_token: Option<String>,
+    /// `SWITCHBOARD_SESSION_IDLE_MINUTES` (default 30) and `SWITCHBOARD_SESSION_MAX_HOURS`
+    /// (default 12): a session ends after this long unused, or this long in all.
+    pub session_idle: std::time::Duration,
+    pub session_max: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +182,12 @@ impl Config {
             mail_worker,
             welcome_link_days: number("SWITCHBOARD_WELCOME_LINK_DAYS", 7)?,
             operator_token,
+            session_idle: std::time::Duration::from_secs(
+                60 * number("SWITCHBOARD_SESSION_IDLE_MINUTES", 30)?,
+            ),
+            session_max: std::time::Duration::from_secs(
+                3600 * number("SWITCHBOARD_SESSION_MAX_HOURS", 12)?,
+            ),
         })
     }
 }

@@ -1,3 +1,5 @@
-//! Who someone is: one-time account links now; passwords and sessions come with sign-in.
+//! Who someone is: one-time account links, passwords, and sessions.
 
+pub mod passwords;
+pub mod sessions;
 pub mod tokens;
