@@ -24,6 +24,9 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("conflict: {0:?}")]
     Conflict(Key),
+    /// Too many failed attempts from this client or at this account; try again later.
+    #[error("too many attempts")]
+    TooManyAttempts,
     /// Something broke on the server; details are in the log under this request id, never shown.
     #[error("internal error (request {request_id})")]
     Internal { request_id: String },
@@ -40,6 +43,14 @@ impl AppError {
         }])
     }
 
+    /// Why `field` was refused, if it was.
+    pub fn field(&self, field: &str) -> Option<Key> {
+        match self {
+            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.reason),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
@@ -48,6 +59,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unreachable(_) => StatusCode::BAD_GATEWAY,
         }
@@ -61,6 +73,7 @@ impl AppError {
             AppError::NotFound => Key::ErrorNotFound,
             AppError::Invalid(_) => Key::ErrorInvalid,
             AppError::Conflict(key) => *key,
+            AppError::TooManyAttempts => Key::SignInThrottled,
             AppError::Internal { .. } => Key::ErrorInternal,
             AppError::Unreachable(_) => Key::ErrorUnreachable,
         }

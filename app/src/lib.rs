@@ -16,8 +16,16 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use locales::{t, use_locale, Key};
 use pages::{
-    not_found::NotFoundPage, overview::OverviewPage, services::ServicesPage,
-    settings::SettingsPage, users::UsersPage,
+    account::AccountPage,
+    not_found::NotFoundPage,
+    overview::OverviewPage,
+    password_reset::{ForgotPasswordPage, ResetPasswordPage},
+    services::ServicesPage,
+    settings::SettingsPage,
+    setup::SetupPage,
+    sign_in::SignInPage,
+    users::UsersPage,
+    welcome::WelcomePage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -51,11 +59,17 @@ pub fn App() -> impl IntoView {
         <Title formatter=move |page: String| format!("{page} · {product}")/>
         <Router>
             <Routes fallback=NotFoundPage>
+                <Route path=path!("sign-in") view=SignInPage ssr=ssr.clone()/>
+                <Route path=path!("welcome/:token") view=WelcomePage ssr=ssr.clone()/>
+                <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=ssr.clone()/>
+                <Route path=path!("reset-password/:token") view=ResetPasswordPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
-                    <Route path=path!("settings") view=SettingsPage ssr/>
+                    <Route path=path!("settings") view=SettingsPage ssr=ssr.clone()/>
+                    <Route path=path!("setup") view=SetupPage ssr=ssr.clone()/>
+                    <Route path=path!("account") view=AccountPage ssr/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -214,6 +214,22 @@ impl Page {
         Ok(())
     }
 
+    /// Replaces the text of the input matching `css` with `text`, typed as a person would.
+    pub async fn fill(&self, css: &str, text: &str) -> Outcome {
+        let input = self.wait_for(css).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Opens a whole address (a link from a mail), then waits as `visit` does.
+    pub async fn open_link(&self, url: &str) -> Outcome {
+        self.client.goto(url).await?;
+        self.wait_for("h1").await?;
+        self.wait_until_interactive().await?;
+        self.check_accessibility().await
+    }
+
     pub async fn select(&self, css: &str, value: &str) -> Outcome {
         self.wait_for(css).await?.select_by_value(value).await?;
         Ok(())

@@ -3,6 +3,7 @@
 //! and a screenshot and the HTML saved under `target/e2e-artifacts/` when a scenario fails.
 
 mod browser;
+pub mod flows;
 mod portal;
 
 pub use browser::{in_both, Browser, Failure, Outcome, Page, Scripting};

@@ -62,6 +62,7 @@ impl Portal {
                     format!("file:{}/mail", dir.path().display()),
                 )
                 .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
+                .env("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
                 .env("LEPTOS_OUTPUT_NAME", "switchboard")
                 .env("LEPTOS_SITE_ROOT", site_root())
                 .env("LEPTOS_SITE_PKG_DIR", "pkg")
@@ -101,6 +102,44 @@ impl Portal {
     /// The folder the portal writes its mail to.
     pub fn mail_dir(&self) -> PathBuf {
         self.dir.path().join("mail")
+    }
+
+    /// The newest link under `path` (e.g. `/welcome/`) in the mail the portal has written, waiting
+    /// for the mail worker to deliver it.
+    pub async fn link_in_mail(&self, path: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let mut mails: Vec<(std::time::SystemTime, String)> =
+                std::fs::read_dir(self.mail_dir())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|entry| {
+                        let modified = entry.metadata().ok()?.modified().ok()?;
+                        Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+                    })
+                    .collect();
+            mails.sort();
+            let link = mails.iter().rev().find_map(|(_, raw)| {
+                let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
+                let start = unfolded.find(&format!("{}{path}", self.url))?;
+                Some(
+                    unfolded[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || ":/.-_".contains(*c))
+                        .collect::<String>(),
+                )
+            });
+            if let Some(link) = link {
+                return link;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no mail with a {path} link in {}",
+                self.mail_dir().display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 

@@ -1,6 +1,8 @@
-//! The portal shell in a real browser: the Overview with real data, navigation after hydration,
-//! switching language, the 404 page, and all of it again with JavaScript off.
+//! The portal in a real browser: the first administrator's welcome link, signing out and in, the
+//! Overview with real data, navigation after hydration, switching language, the 404 page, and all
+//! of it again with JavaScript off.
 
+use end2end::flows::{create_first_admin, sign_in, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
 use std::time::Duration;
 
@@ -15,6 +17,73 @@ const ACME: &[&str] = &[
     "messaging=50,meetings=50,calling=10",
 ];
 
+/// Welcome link → account → setup placeholder; sign out; a wrong password is answered clearly;
+/// sign in again and land on the Overview.
+async fn first_administrator(page: &Page, portal: &Portal) -> Outcome {
+    create_first_admin(page, portal).await?;
+    page.wait_for_text("h1", "Set up your organisation").await?;
+    check(page.path().await? == "/setup", "not sent to /setup")?;
+    page.check_accessibility().await?;
+
+    page.click("[data-test=sign-out]").await?;
+    page.wait_for_text("h1", "Sign in").await?;
+    check(
+        page.path().await? == "/sign-in",
+        "signing out did not land on /sign-in",
+    )?;
+    // Signed out, the portal's pages send you back to sign in.
+    page.visit("/users").await?;
+    page.wait_for_text("h1", "Sign in").await?;
+
+    sign_in(page, "admin@acme.example", "not my password").await?;
+    page.wait_for_text(
+        "[data-test=error-password]",
+        "That email address and password do not match. Check both and try again.",
+    )
+    .await?;
+    let invalid = page.attribute("#field-password", "aria-invalid").await?;
+    check(
+        invalid.as_deref() == Some("true"),
+        "the password field is not marked invalid",
+    )?;
+    page.check_accessibility().await?;
+
+    sign_in(page, "admin@acme.example", PASSWORD).await?;
+    page.wait_for_text("h1", "Overview").await?;
+    page.wait_for_text("[data-test=count-active] dd", "1")
+        .await?;
+    // The used link now says so.
+    let link = portal.link_in_mail("/welcome/").await;
+    page.open_link(&link).await?;
+    page.wait_for_text(
+        "[data-test=link-problem]",
+        "This link has already been used",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn first_administrator_with_javascript() {
+    in_both(
+        "first_administrator",
+        Scripting::On,
+        &[ACME],
+        first_administrator,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn first_administrator_without_javascript() {
+    in_both(
+        "first_administrator_no_js",
+        Scripting::Off,
+        &[ACME],
+        first_administrator,
+    )
+    .await;
+}
+
 async fn overview_shows_the_organisation(page: &Page) -> Outcome {
     page.visit("/").await?;
     page.wait_for_text("h1", "Overview").await?;
@@ -22,11 +91,11 @@ async fn overview_shows_the_organisation(page: &Page) -> Outcome {
         .await?;
     page.wait_for_text("#organisation-name", "Acme Trading")
         .await?;
-    page.wait_for_text("[data-test=count-invite-pending] dd", "1")
+    page.wait_for_text("[data-test=count-invite-pending] dd", "0")
         .await?;
     page.wait_for_text("[data-test=count-total] dd", "1")
         .await?;
-    page.wait_for_text("[data-test=count-active] dd", "0")
+    page.wait_for_text("[data-test=count-active] dd", "1")
         .await?;
     let current = page.attribute("nav a[href='/']", "aria-current").await?;
     check(
@@ -41,7 +110,8 @@ async fn overview_and_navigation_with_javascript() {
         "overview_and_navigation",
         Scripting::On,
         &[ACME],
-        async |page: &Page, _: &Portal| {
+        async |page: &Page, portal: &Portal| {
+            create_first_admin(page, portal).await?;
             overview_shows_the_organisation(page).await?;
             if page.browser == Browser::Chromium
                 && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
@@ -72,8 +142,7 @@ async fn overview_and_navigation_with_javascript() {
             )?;
             page.check_accessibility().await?;
             page.click("nav a[href='/']").await?;
-            page.wait_for_text("[data-test=count-invite-pending] dd", "1")
-                .await
+            page.wait_for_text("[data-test=count-active] dd", "1").await
         },
     )
     .await;
@@ -85,7 +154,8 @@ async fn overview_and_navigation_without_javascript() {
         "overview_and_navigation_no_js",
         Scripting::Off,
         &[ACME],
-        async |page: &Page, _: &Portal| {
+        async |page: &Page, portal: &Portal| {
+            create_first_admin(page, portal).await?;
             overview_shows_the_organisation(page).await?;
             let hydrated = page.hydrated_within(Duration::from_millis(1500)).await?;
             check(!hydrated, "the page hydrated: JavaScript was not off")?;
@@ -123,6 +193,7 @@ async fn switch_language(page: &Page) -> Outcome {
     page.wait_for_text("h1", "概览").await?;
     page.wait_for_text("[data-test=count-invite-pending] dt", "邀请待接受")
         .await?;
+    page.wait_for_text("[data-test=role]", "完全管理员").await?;
 
     page.select("#language-select", "en").await?;
     page.click("form.language button").await?;
@@ -135,7 +206,10 @@ async fn language_switch_with_javascript() {
         "language_switch",
         Scripting::On,
         &[ACME],
-        async |page: &Page, _: &Portal| switch_language(page).await,
+        async |page: &Page, portal: &Portal| {
+            create_first_admin(page, portal).await?;
+            switch_language(page).await
+        },
     )
     .await;
 }
@@ -146,7 +220,10 @@ async fn language_switch_without_javascript() {
         "language_switch_no_js",
         Scripting::Off,
         &[ACME],
-        async |page: &Page, _: &Portal| switch_language(page).await,
+        async |page: &Page, portal: &Portal| {
+            create_first_admin(page, portal).await?;
+            switch_language(page).await
+        },
     )
     .await;
 }
@@ -159,11 +236,12 @@ async fn empty_portal_and_missing_pages() {
         &[],
         async |page: &Page, _: &Portal| {
             page.visit("/").await?;
+            page.wait_for_text("h1", "Sign in").await?;
             page.wait_for("[data-test=no-organisation]").await?;
             page.visit("/no/such/page").await?;
             page.wait_for_text("h1", "Page not found").await?;
             page.click("a.button").await?;
-            page.wait_for_text("h1", "Overview").await
+            page.wait_for_text("h1", "Sign in").await
         },
     )
     .await;

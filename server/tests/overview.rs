@@ -7,23 +7,42 @@ use app::locales::Key;
 use serde_json::Value;
 
 #[tokio::test]
-async fn overview_is_empty_without_an_organisation() {
+async fn overview_needs_a_signed_in_administrator() {
     let app = common::spawn_app().await;
+    app.create_org("Acme", "admin@acme.example").await;
     let response = app.call("overview", &[]).await;
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.json::<Value>().await.unwrap(), Value::Null);
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.json::<AppError>().await.unwrap(),
+        AppError::Unauthorized
+    );
 }
 
 #[tokio::test]
 async fn overview_reports_the_organisation_and_its_user_counts() {
     let app = common::spawn_app().await;
-    app.create_org("Acme  Trading", "Admin@Acme.example").await;
-    let response = app.call("overview", &[]).await;
+    let (provisioned, admin) = app.admin_of("Acme  Trading", "Admin@Acme.example").await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    for email in ["one@acme.example", "two@acme.example"] {
+        let email = app::domain::Email::parse(email).unwrap();
+        app::server::db::users::insert_pending(
+            &mut tx,
+            provisioned.org,
+            &email,
+            app::domain::Role::User,
+            app::locales::Locale::En,
+            0,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let response = app.call_as(&admin, "overview", &[]).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["org_name"], "Acme Trading");
-    assert_eq!(body["users"]["invite_pending"], 1);
-    assert_eq!(body["users"]["active"], 0);
+    assert_eq!(body["users"]["invite_pending"], 2);
+    assert_eq!(body["users"]["active"], 1);
     let today = time::OffsetDateTime::now_utc().date().to_string();
     assert_eq!(body["created_on"], today);
 }
@@ -47,7 +66,7 @@ async fn a_second_organisation_with_the_same_name_is_refused_and_nothing_is_writ
 #[tokio::test]
 async fn a_database_failure_answers_500_with_a_reference_and_no_details() {
     let app = common::spawn_app().await;
-    app.create_org("Acme", "admin@acme.example").await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     sqlx::query("ALTER TABLE users RENAME TO users_gone")
         .execute(&mut *tx)
@@ -55,7 +74,7 @@ async fn a_database_failure_answers_500_with_a_reference_and_no_details() {
         .unwrap();
     tx.commit().await.unwrap();
 
-    let response = app.call("overview", &[]).await;
+    let response = app.call_as(&admin, "overview", &[]).await;
     assert_eq!(response.status(), 500);
     let request_id = response.headers()["x-request-id"]
         .to_str()

@@ -5,29 +5,33 @@ mod common;
 #[tokio::test]
 async fn overview_page_is_rendered_on_the_server_with_real_data() {
     let app = common::spawn_app().await;
-    app.create_org("Acme Trading", "admin@acme.example").await;
-    let response = app.get("/").await;
+    let (_, admin) = app.admin_of("Acme Trading", "admin@acme.example").await;
+    let response = admin.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#), "{html}");
     assert!(html.contains("Acme Trading"));
+    assert!(html.contains("First Admin") && html.contains("Full administrator"));
     assert!(html.contains(r#"data-test="count-invite-pending""#));
     assert!(html.contains("Invite pending"));
 }
 
 #[tokio::test]
-async fn overview_page_says_how_to_start_when_there_is_no_organisation() {
+async fn the_sign_in_page_says_how_to_start_when_there_is_no_organisation() {
     let app = common::spawn_app().await;
-    let html = app.get("/").await.text().await.unwrap();
+    let html = app.get("/sign-in").await.text().await.unwrap();
     assert!(html.contains(r#"data-test="no-organisation""#));
     assert!(html.contains("scripts/run org create"));
     assert!(html.contains("--licences"));
+    app.create_org("Acme", "admin@acme.example").await;
+    let html = app.get("/sign-in").await.text().await.unwrap();
+    assert!(!html.contains(r#"data-test="no-organisation""#));
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers_and_a_fresh_nonce() {
     let app = common::spawn_app().await;
-    let first = app.get("/").await;
+    let first = app.get("/sign-in").await;
     let headers = first.headers().clone();
     let csp = headers["content-security-policy"]
         .to_str()
@@ -56,7 +60,7 @@ async fn every_response_carries_the_security_headers_and_a_fresh_nonce() {
         "{html}"
     );
 
-    let second = app.get("/").await;
+    let second = app.get("/sign-in").await;
     let csp2 = second.headers()["content-security-policy"]
         .to_str()
         .unwrap();
@@ -91,24 +95,24 @@ async fn the_language_follows_accept_language_then_the_remembered_choice() {
     let app = common::spawn_app().await;
     let zh = app
         .client
-        .get(app.url("/"))
+        .get(app.url("/sign-in"))
         .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
         .send()
         .await
         .unwrap();
     let html = zh.text().await.unwrap();
     assert!(html.contains(r#"<html lang="zh-CN""#));
-    assert!(html.contains("概览"));
+    assert!(html.contains("忘记密码"));
 
     let switched = app
         .client
         .post(app.url("/language"))
-        .form(&[("lang", "en"), ("return_to", "/users")])
+        .form(&[("lang", "en"), ("return_to", "/forgot-password")])
         .send()
         .await
         .unwrap();
     assert_eq!(switched.status(), 303);
-    assert_eq!(switched.headers()["location"], "/users");
+    assert_eq!(switched.headers()["location"], "/forgot-password");
     let cookie = switched.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -118,15 +122,17 @@ async fn the_language_follows_accept_language_then_the_remembered_choice() {
 
     let en = app
         .client
-        .get(app.url("/users"))
+        .get(app.url("/forgot-password"))
         .header("accept-language", "zh-CN")
-        .header("cookie", "lang=en")
         .send()
         .await
         .unwrap();
     let html = en.text().await.unwrap();
-    assert!(html.contains(r#"<html lang="en""#));
-    assert!(html.contains("Overview"));
+    assert!(
+        html.contains(r#"<html lang="en""#),
+        "the cookie is remembered"
+    );
+    assert!(html.contains("Set a new password"));
 }
 
 #[tokio::test]
@@ -181,13 +187,39 @@ async fn writes_from_another_site_are_refused() {
             .unwrap();
         assert_eq!(response.status(), expected, "{header}: {value}");
     }
-    // Server functions are covered by the same rule.
-    let response = app
-        .client
-        .post(app.url("/api/overview"))
-        .header("origin", "http://evil.example")
-        .send()
+    // Server functions are covered by the same rule, signed in or not, and nothing happens.
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    for endpoint in [
+        "overview",
+        "account/sign-in",
+        "account/sign-out",
+        "account/create",
+        "account/forgot-password",
+        "account/reset-password",
+        "account/change-password",
+    ] {
+        let response = admin
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("origin", "http://evil.example")
+            .form(&[
+                ("email", "admin@acme.example"),
+                ("password", common::PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{endpoint}");
+        let response = admin
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{endpoint}");
+    }
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.state.db.reader())
         .await
         .unwrap();
-    assert_eq!(response.status(), 403);
+    assert_eq!(sessions, 1, "no sign-in and no sign-out got through");
 }

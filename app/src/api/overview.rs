@@ -26,13 +26,11 @@ pub struct Overview {
     pub users: UserCounts,
 }
 
-/// The Overview page's data; `None` while the database holds no organisation.
+/// The Overview page's data, for the signed-in administrator's organisation.
 #[server(prefix = "/api", endpoint = "overview")]
-pub async fn get_overview() -> Result<Option<Overview>, AppError> {
+pub async fn get_overview() -> Result<Overview, AppError> {
+    use crate::domain::Role;
     use crate::server;
-    let state = server::state()?;
-    let Some(org) = server::overview::current_org(&state).await? else {
-        return Ok(None);
-    };
-    server::overview::load(&state, org).await.map(Some)
+    let (state, session) = server::require(Role::ReadOnlyAdmin).await?;
+    server::overview::load(&state, session.org).await
 }

@@ -1,33 +1,65 @@
-//! The frame around every page: header with the organisation's name and language, left navigation.
+//! The frame around every signed-in page: header with the organisation, the person and their role,
+//! language and sign-out; left navigation. Nobody signed in is sent to the sign-in page; a person
+//! without an administrator role is told the portal is not for them.
 
-use crate::api::overview::get_overview;
+use crate::api::account::{signed_in, Me, SignOut};
+use crate::components::error_panel::ErrorPanel;
+use crate::domain::Role;
+use crate::error::AppError;
 use crate::locales::{t, use_locale, Key, Locale};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
+use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_overview());
-    let org_name = move || {
-        Suspend::new(async move {
-            overview
-                .await
-                .ok()
-                .flatten()
-                .map(|o| o.org_name)
-                .unwrap_or_default()
-        })
-    };
+    let me = Resource::new(|| (), |_| signed_in());
     view! {
         <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
+        <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(me) if me.role.at_least(Role::ReadOnlyAdmin) => {
+                        view! { <Frame me/> }.into_any()
+                    }
+                    Ok(me) => view! { <AdminsOnly me/> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(error) => {
+                        let errors = ArcRwSignal::new(Errors::default());
+                        errors.update(|e| e.insert_with_default_key(error));
+                        view! { <ErrorPanel errors/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Header(me: Me) -> impl IntoView {
+    let locale = use_locale();
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
         <header class="topbar">
             <a class="brand" href="/">{t(Key::ProductName)}</a>
-            <span class="org-name" data-test="org-name">
-                <Suspense fallback=|| ()>{org_name}</Suspense>
-            </span>
+            <span class="org-name" data-test="org-name">{me.org_name}</span>
             <LanguageSwitcher/>
+            <span class="person">
+                <a href="/account" data-test="person">{me.name}</a>
+                <span class="role" data-test="role">{locale.text(me.role.label())}</span>
+            </span>
+            <ActionForm action=sign_out attr:class="sign-out">
+                <button type="submit" data-test="sign-out">{t(Key::SignOut)}</button>
+            </ActionForm>
         </header>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    view! {
+        <Header me/>
         <div class="frame">
             <nav class="sidebar" aria-label=t(Key::MainNavigation)>
                 <ul>
@@ -44,10 +76,23 @@ pub fn Layout() -> impl IntoView {
     }
 }
 
+#[component]
+fn AdminsOnly(me: Me) -> impl IntoView {
+    view! {
+        <Header me/>
+        <main id="main" class="auth">
+            <div class="card" data-test="admins-only">
+                <h1>{t(Key::AdminsOnlyTitle)}</h1>
+                <p>{t(Key::AdminsOnlyBody)}</p>
+            </div>
+        </main>
+    }
+}
+
 /// A plain form post, so it works with JavaScript off; the server sets the cookie and sends the
 /// admin back to the page they were on, now in the chosen language.
 #[component]
-fn LanguageSwitcher() -> impl IntoView {
+pub fn LanguageSwitcher() -> impl IntoView {
     let current = use_locale();
     let location = use_location();
     view! {

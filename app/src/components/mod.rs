@@ -1,4 +1,6 @@
 //! View pieces used by several pages.
 
+pub mod auth_frame;
 pub mod error_panel;
+pub mod form;
 pub mod layout;

@@ -1,5 +1,6 @@
 //! Types that parse instead of validate: once a value is one of these, nothing re-checks it.
 
+mod display_name;
 mod email;
 mod organisation;
 pub mod password;
@@ -7,6 +8,7 @@ mod plan;
 mod role;
 mod user_status;
 
+pub use display_name::DisplayName;
 pub use email::Email;
 pub use organisation::{OrgId, OrgName};
 pub use password::NewPassword;

@@ -1,5 +1,6 @@
 //! What a person may do in the portal.
 
+use crate::locales::Key;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,6 +19,29 @@ impl Role {
             Role::UserAdmin => "user_admin",
             Role::ReadOnlyAdmin => "read_only_admin",
             Role::User => "user",
+        }
+    }
+
+    /// Whether this role may do what `needed` may: full > user > read-only administrator > user.
+    pub fn at_least(self, needed: Role) -> bool {
+        self.rank() >= needed.rank()
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Role::FullAdmin => 3,
+            Role::UserAdmin => 2,
+            Role::ReadOnlyAdmin => 1,
+            Role::User => 0,
+        }
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            Role::FullAdmin => Key::RoleFullAdmin,
+            Role::UserAdmin => Key::RoleUserAdmin,
+            Role::ReadOnlyAdmin => Key::RoleReadOnlyAdmin,
+            Role::User => Key::RoleUser,
         }
     }
 
@@ -48,5 +72,15 @@ mod tests {
             assert_eq!(Role::from_db(role.as_str()), Some(role));
         }
         assert_eq!(Role::from_db("root"), None);
+    }
+
+    #[test]
+    fn each_role_may_do_what_the_roles_below_it_may() {
+        assert!(Role::FullAdmin.at_least(Role::UserAdmin));
+        assert!(Role::UserAdmin.at_least(Role::ReadOnlyAdmin));
+        assert!(Role::ReadOnlyAdmin.at_least(Role::ReadOnlyAdmin));
+        assert!(!Role::ReadOnlyAdmin.at_least(Role::UserAdmin));
+        assert!(!Role::UserAdmin.at_least(Role::FullAdmin));
+        assert!(!Role::User.at_least(Role::ReadOnlyAdmin));
     }
 }

@@ -1,7 +1,12 @@
 //! One module per screen.
 
+pub mod account;
 pub mod not_found;
 pub mod overview;
+pub mod password_reset;
 pub mod services;
 pub mod settings;
+pub mod setup;
+pub mod sign_in;
 pub mod users;
+pub mod welcome;

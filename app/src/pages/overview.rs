@@ -15,10 +15,7 @@ pub fn OverviewPage() -> impl IntoView {
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    overview.await.map(|found| match found {
-                        Some(overview) => view! { <OrganisationSummary overview/> }.into_any(),
-                        None => view! { <NoOrganisation/> }.into_any(),
-                    })
+                    overview.await.map(|overview| view! { <OrganisationSummary overview/> })
                 })}
             </Suspense>
         </ErrorBoundary>
@@ -60,16 +57,6 @@ fn OrganisationSummary(overview: Overview) -> impl IntoView {
                     })
                     .collect_view()}
             </dl>
-        </section>
-    }
-}
-
-#[component]
-fn NoOrganisation() -> impl IntoView {
-    view! {
-        <section class="empty-state" data-test="no-organisation">
-            <h2>{t(Key::NoOrganisationTitle)}</h2>
-            <p><code>{t(Key::NoOrganisationBody)}</code></p>
         </section>
     }
 }

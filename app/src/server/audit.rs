@@ -6,12 +6,24 @@ use crate::server::db::WriteTx;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     OrganisationProvisioned,
+    AccountCreated,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
+    PasswordChanged,
+    PasswordResetRequested,
 }
 
 impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::OrganisationProvisioned => "organisation_provisioned",
+            Action::AccountCreated => "account_created",
+            Action::SignedIn => "signed_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignedOut => "signed_out",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordResetRequested => "password_reset_requested",
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod organisations;
 pub mod overview;
 pub mod request_id;
 
+pub use auth::require;
+
 use crate::error::AppError;
 use leptos::prelude::use_context;
 

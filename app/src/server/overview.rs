@@ -5,14 +5,6 @@ use crate::api::overview::{Overview, UserCounts};
 use crate::domain::{OrgId, UserStatus};
 use crate::error::AppError;
 
-/// The organisation the portal is showing. Until sign-in exists (the next issue) that is the
-/// oldest one; then it comes from the session and this function goes away.
-pub async fn current_org(state: &AppState) -> Result<Option<OrgId>, AppError> {
-    Ok(db::organisations::first(state.db.reader())
-        .await?
-        .map(|row| OrgId(row.id)))
-}
-
 pub async fn load(state: &AppState, org: OrgId) -> Result<Overview, AppError> {
     let row = db::organisations::find(state.db.reader(), org)
         .await?

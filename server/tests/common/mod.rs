@@ -62,12 +62,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     tokio::spawn(server::serve(listener, state.clone(), async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        // A request that hangs fails its test instead of holding CI until its deadline.
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .expect("http client");
+    let client = browser();
     TestApp {
         address,
         state,
@@ -77,7 +72,127 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     }
 }
 
+/// A client that keeps cookies like a browser and shows redirects instead of following them.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        // A request that hangs fails its test instead of holding CI until its deadline.
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("http client")
+}
+
+/// A password no list holds, for accounts the tests create.
+pub const PASSWORD: &str = "violet tapir lantern";
+
 impl TestApp {
+    /// Calls a server function as `client` (with its cookies), the way the browser's fetch does.
+    pub async fn call_as(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server function request")
+    }
+
+    /// Provisions an organisation and creates its first administrator's account through the
+    /// welcome link; returns the administrator's signed-in client.
+    pub async fn admin_of(
+        &self,
+        org: &str,
+        email: &str,
+    ) -> (app::server::organisations::Provisioned, reqwest::Client) {
+        let provisioned = self.create_org(org, email).await;
+        let token = provisioned
+            .welcome_link
+            .rsplit('/')
+            .next()
+            .expect("token in link")
+            .to_owned();
+        let client = browser();
+        let answer = self
+            .call_as(
+                &client,
+                "account/create",
+                &[
+                    ("token", &token),
+                    ("name", "First Admin"),
+                    ("password", PASSWORD),
+                    ("password_again", PASSWORD),
+                ],
+            )
+            .await;
+        assert!(
+            answer.status().is_success() || answer.status().is_redirection(),
+            "create account: {}",
+            answer.status()
+        );
+        (provisioned, client)
+    }
+
+    /// An active user of `org` with `role` and `PASSWORD`, written straight to the database.
+    pub async fn add_active_user(
+        &self,
+        org: app::domain::OrgId,
+        email: &str,
+        role: app::domain::Role,
+    ) -> i64 {
+        let password = app::domain::NewPassword::parse(PASSWORD, PASSWORD).expect("password");
+        let hash = app::server::auth::passwords::hash(&password)
+            .await
+            .expect("hash");
+        let mut tx = self.state.db.begin_write().await.expect("transaction");
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (org_id, email, display_name, role, status, locale, password_hash, created_at)
+             VALUES ($1, $2, $2, $3, 'active', 'en', $4, 0) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(hash)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("insert user");
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Signs in as `email` with `password`; the answer and the client holding its cookie.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (reqwest::Response, reqwest::Client) {
+        let client = browser();
+        let answer = self
+            .call_as(
+                &client,
+                "account/sign-in",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        (answer, client)
+    }
+
+    /// The mail the worker has delivered, once there are at least `count` (or after 5 s).
+    pub async fn wait_for_mail(&self, count: usize) -> Vec<app::server::mail::SentMail> {
+        let started = std::time::Instant::now();
+        loop {
+            let sent = self.state.mail.sent();
+            if sent.len() >= count || started.elapsed() > std::time::Duration::from_secs(5) {
+                return sent;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

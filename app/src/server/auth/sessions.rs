@@ -115,6 +115,22 @@ pub async fn end(tx: &mut WriteTx, raw: &str) -> Result<(), sqlx::Error> {
         .map(drop)
 }
 
+/// Ends every session of the account but `keep` (the one changing its password), if given.
+pub async fn end_all_of(
+    tx: &mut WriteTx,
+    org: OrgId,
+    user_id: i64,
+    keep: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND id <> $3")
+        .bind(org.0)
+        .bind(user_id)
+        .bind(keep.unwrap_or(0))
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
 /// The cookie's name: `__Host-` prefixed when the portal is served over https.
 pub fn cookie_name(config: &Config) -> &'static str {
     if config.public_url.starts_with("https://") {

@@ -25,6 +25,19 @@ pub fn welcome(locale: Locale, org: &str, link: &str, expires_on: &str) -> Rende
     .render()
 }
 
+/// A link to set a new password, for someone who forgot theirs.
+pub fn password_reset(locale: Locale, org: &str, link: &str) -> Rendered {
+    Letter {
+        locale,
+        org,
+        subject: locale.text(Key::MailResetSubject).to_owned(),
+        before: vec![locale.format(Key::MailResetBody, &[("org", org)])],
+        action: (locale.text(Key::MailResetAction), link),
+        after: vec![locale.text(Key::MailResetExpiry).to_owned()],
+    }
+    .render()
+}
+
 /// The shape every mail shares: greeting, paragraphs, one action link, more paragraphs, footer.
 struct Letter<'a> {
     locale: Locale,

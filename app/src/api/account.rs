@@ -1,0 +1,169 @@
+//! Server functions for accounts: the welcome link, signing in and out, forgotten and changed
+//! passwords, and who is signed in.
+
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a welcome or reset link is worth now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkStatus {
+    Valid { email: String, org_name: String },
+    Used,
+    Expired,
+    Unknown,
+}
+
+/// The person signed in, for the header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub org_name: String,
+}
+
+#[server(prefix = "/api", endpoint = "account/welcome-link")]
+pub async fn welcome_link(token: String) -> Result<LinkStatus, AppError> {
+    use crate::server::{auth::account, db::account_tokens::Purpose, now, state};
+    account::link_status(&state()?, Purpose::Welcome, &token, now()).await
+}
+
+#[server(prefix = "/api", endpoint = "account/create")]
+pub async fn create_account(
+    token: String,
+    name: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::server::auth::{account, request};
+    use crate::server::{now, state};
+    let state = state()?;
+    let client = request::client_address();
+    let started = account::create_account(
+        &state,
+        &token,
+        &name,
+        &password,
+        &password_again,
+        &client,
+        now(),
+    )
+    .await?;
+    request::send_session_cookie(&state, &started.session_token);
+    leptos_axum::redirect("/setup");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::server::auth::{request, sign_in};
+    use crate::server::{now, state};
+    let state = state()?;
+    let client = request::client_address();
+    let started = sign_in::sign_in(&state, &email, &password, &client, now()).await?;
+    request::send_session_cookie(&state, &started.session_token);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::auth::{request, sign_in};
+    use crate::server::{now, state};
+    let state = state()?;
+    if let (Some(session), Some(raw)) = (
+        request::current(&state).await?,
+        request::session_token(&state),
+    ) {
+        sign_in::sign_out(&state, &session, &raw, &request::client_address(), now()).await?;
+    }
+    request::clear_session_cookie(&state);
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+/// Always answers the same (the normalised address), whether or not it has an account.
+#[server(prefix = "/api", endpoint = "account/forgot-password")]
+pub async fn forgot_password(email: String) -> Result<String, AppError> {
+    use crate::domain::Email;
+    use crate::locales::Key;
+    use crate::server::auth::{account, request};
+    use crate::server::{now, state};
+    let email = Email::parse(&email).map_err(|_| AppError::invalid("email", Key::EmailInvalid))?;
+    account::request_reset(&state()?, &email, &request::client_address(), now()).await?;
+    Ok(email.to_string())
+}
+
+#[server(prefix = "/api", endpoint = "account/reset-link")]
+pub async fn reset_link(token: String) -> Result<LinkStatus, AppError> {
+    use crate::server::{auth::account, db::account_tokens::Purpose, now, state};
+    account::link_status(&state()?, Purpose::PasswordReset, &token, now()).await
+}
+
+#[server(prefix = "/api", endpoint = "account/reset-password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::server::auth::{account, request};
+    use crate::server::{now, state};
+    let state = state()?;
+    let client = request::client_address();
+    let started =
+        account::reset_password(&state, &token, &password, &password_again, &client, now()).await?;
+    request::send_session_cookie(&state, &started.session_token);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/change-password")]
+pub async fn change_password(
+    current: String,
+    password: String,
+    password_again: String,
+) -> Result<(), AppError> {
+    use crate::server::auth::{account, request};
+    use crate::server::{now, require};
+    let (state, session) = require(Role::User).await?;
+    let client = request::client_address();
+    account::change_password(
+        &state,
+        &session,
+        &current,
+        &password,
+        &password_again,
+        &client,
+        now(),
+    )
+    .await
+}
+
+/// Who is signed in; 401 when nobody is.
+#[server(prefix = "/api", endpoint = "account/signed-in")]
+pub async fn signed_in() -> Result<Me, AppError> {
+    use crate::server::{db, require};
+    let (state, session) = require(Role::User).await?;
+    let org = db::organisations::find(state.db.reader(), session.org)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Me {
+        name: session
+            .display_name
+            .unwrap_or_else(|| session.email.clone()),
+        email: session.email,
+        role: session.role,
+        org_name: org.name,
+    })
+}
+
+/// Whether any organisation exists yet: the sign-in page of a fresh install says how to make one.
+#[server(prefix = "/api", endpoint = "account/installed")]
+pub async fn installed() -> Result<bool, AppError> {
+    use crate::server::{db, state};
+    Ok(db::organisations::first(state()?.db.reader())
+        .await?
+        .is_some())
+}

@@ -1,0 +1,53 @@
+//! The signed-in person's own account: changing the password (which signs out everywhere else).
+
+use crate::api::account::ChangePassword;
+use crate::components::form::{refusal, Field, FormError};
+use crate::locales::{t, Key};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let answer = action.value();
+    let changed = move || matches!(answer.get(), Some(Ok(())));
+    view! {
+        <Title text=t(Key::AccountTitle)/>
+        <h1>{t(Key::AccountTitle)}</h1>
+        <section class="card narrow" aria-labelledby="change-password">
+            <h2 id="change-password">{t(Key::ChangePassword)}</h2>
+            <p class="notice" role="status" data-test="password-changed" hidden=move || !changed()>
+                {t(Key::PasswordChanged)}
+            </p>
+            <ActionForm action>
+                <FormError answer/>
+                <Field
+                    name="current"
+                    label=Key::CurrentPassword
+                    kind="password"
+                    autocomplete="current-password"
+                    refused=refusal(answer, "current")
+                />
+                <Field
+                    name="password"
+                    label=Key::NewPassword
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=Key::PasswordHint
+                    refused=refusal(answer, "password")
+                />
+                <Field
+                    name="password_again"
+                    label=Key::FieldPasswordAgain
+                    kind="password"
+                    autocomplete="new-password"
+                    refused=refusal(answer, "password_again")
+                />
+                <button type="submit" class="primary" disabled=action.pending()>
+                    {t(Key::ChangePassword)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

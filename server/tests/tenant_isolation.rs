@@ -1,0 +1,146 @@
+//! Tenant isolation: signed in to organisation A, every server function is called with
+//! organisation B's ids; each answers for A only (or refuses), and B is unchanged. When a server
+//! function is added, this test fails until a case for it is added here.
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use std::collections::BTreeSet;
+
+/// Everything of B's that a leak or a stray write would touch.
+async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query_scalar(
+        "SELECT email || '|' || role || '|' || status || '|' || COALESCE(display_name, '') || '|' || COALESCE(password_hash, '')
+         FROM users WHERE org_id = $1 ORDER BY id",
+    )
+    .bind(org)
+    .fetch_all(app.state.db.reader())
+    .await
+    .unwrap();
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT 'session ' || id FROM sessions WHERE org_id = $1
+         UNION ALL SELECT 'token ' || id || ' ' || COALESCE(used_at, 0) FROM account_tokens WHERE org_id = $1
+         UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
+         UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1",
+    )
+    .bind(org)
+    .fetch_all(app.state.db.reader())
+    .await
+    .unwrap();
+    rows.extend(others);
+    rows
+}
+
+#[tokio::test]
+async fn every_server_function_keeps_to_the_signed_in_organisation() {
+    let app = common::spawn_app().await;
+    // B first: a query that forgot its scope and took the oldest organisation would find B.
+    let (b, admin_b) = app.admin_of("Beta GmbH", "admin@beta.example").await;
+    let (a, admin_a) = app.admin_of("Alpha Ltd", "admin@alpha.example").await;
+    let b_user = app
+        .add_active_user(
+            b.org,
+            "reader@beta.example",
+            app::domain::Role::ReadOnlyAdmin,
+        )
+        .await;
+    let b_ids = [
+        ("org_id", b.org.0.to_string()),
+        ("org", b.org.0.to_string()),
+        ("user_id", b_user.to_string()),
+        ("id", b.admin_user_id.to_string()),
+    ];
+    let before = snapshot_of(&app, b.org.0).await;
+    assert!(!before.is_empty());
+
+    // Each server function, with B's ids added to arguments that are its own.
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        ("overview", &[]),
+        ("account/signed-in", &[]),
+        ("account/installed", &[]),
+        ("account/welcome-link", &[("token", "unknown")]),
+        ("account/reset-link", &[("token", "unknown")]),
+        (
+            "account/forgot-password",
+            &[("email", "admin@alpha.example")],
+        ),
+        (
+            "account/create",
+            &[
+                ("token", "unknown"),
+                ("name", "X"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        ),
+        (
+            "account/reset-password",
+            &[
+                ("token", "unknown"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        ),
+        (
+            "account/change-password",
+            &[
+                ("current", PASSWORD),
+                ("password", "alpha changes only"),
+                ("password_again", "alpha changes only"),
+            ],
+        ),
+        (
+            "account/sign-in",
+            &[
+                ("email", "admin@alpha.example"),
+                ("password", "alpha changes only"),
+            ],
+        ),
+        ("account/sign-out", &[]),
+    ];
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    let covered: BTreeSet<String> = cases.iter().map(|(e, _)| (*e).to_owned()).collect();
+    assert_eq!(
+        registered, covered,
+        "every server function needs a case here"
+    );
+
+    for (endpoint, args) in cases {
+        let mut form: Vec<(&str, &str)> = args.to_vec();
+        form.extend(b_ids.iter().map(|(k, v)| (*k, v.as_str())));
+        let answer = app.call_as(&admin_a, endpoint, &form).await;
+        let status = answer.status().as_u16();
+        let body = answer.text().await.unwrap();
+        assert!(
+            !body.contains("Beta") && !body.contains("beta.example"),
+            "{endpoint} leaked organisation B: {body}"
+        );
+        assert!(
+            status < 500,
+            "{endpoint} failed ({status}) with B's ids: {body}"
+        );
+        if *endpoint == "overview" {
+            assert!(body.contains("Alpha Ltd"), "{body}");
+        }
+        if *endpoint == "account/signed-in" {
+            assert!(body.contains("admin@alpha.example"), "{body}");
+        }
+    }
+    assert_eq!(
+        snapshot_of(&app, b.org.0).await,
+        before,
+        "organisation B changed"
+    );
+
+    // B's administrator is still signed in and sees only B.
+    let overview = app
+        .call_as(&admin_b, "overview", &[("org_id", &a.org.0.to_string())])
+        .await;
+    let body = overview.text().await.unwrap();
+    assert!(
+        body.contains("Beta GmbH") && !body.contains("Alpha"),
+        "{body}"
+    );
+}
