@@ -84,6 +84,70 @@ async fn first_administrator_without_javascript() {
     .await;
 }
 
+/// Changing the password on the account page (a wrong current password is answered at its field),
+/// then forgetting it: the reset link from the mail sets a new one and signs in.
+async fn passwords(page: &Page, portal: &Portal) -> Outcome {
+    create_first_admin(page, portal).await?;
+    page.click("[data-test=person]").await?;
+    page.wait_for_text("h1", "Your account").await?;
+    page.check_accessibility().await?;
+    page.fill("#field-current", "not my password").await?;
+    page.fill("#field-password", "a brand new passphrase")
+        .await?;
+    page.fill("#field-password_again", "a brand new passphrase")
+        .await?;
+    page.click("button[type=submit].primary").await?;
+    page.wait_for_text(
+        "[data-test=error-current]",
+        "Your current password is not right.",
+    )
+    .await?;
+    page.fill("#field-current", PASSWORD).await?;
+    page.fill("#field-password", "a brand new passphrase")
+        .await?;
+    page.fill("#field-password_again", "a brand new passphrase")
+        .await?;
+    page.click("button[type=submit].primary").await?;
+    page.wait_for_text(
+        "[data-test=password-changed]",
+        "Password changed. Everywhere else you were signed in has been signed out.",
+    )
+    .await?;
+
+    page.click("[data-test=sign-out]").await?;
+    page.wait_for_text("h1", "Sign in").await?;
+    page.click("a[href='/forgot-password']").await?;
+    page.wait_for_text("h1", "Set a new password").await?;
+    page.fill("#field-email", "admin@acme.example").await?;
+    page.click("button[type=submit].primary").await?;
+    page.wait_for("[data-test=reset-sent]:not([hidden])")
+        .await?;
+    page.check_accessibility().await?;
+    let link = portal.link_in_mail("/reset-password/").await;
+    page.open_link(&link).await?;
+    page.wait_for_text("h1", "Choose a new password").await?;
+    page.fill("#field-password", "third time lucky friend")
+        .await?;
+    page.fill("#field-password_again", "third time lucky friend")
+        .await?;
+    page.click("button[type=submit].primary").await?;
+    page.wait_for_text("h1", "Overview").await?;
+    page.click("[data-test=sign-out]").await?;
+    page.wait_for_text("h1", "Sign in").await?;
+    sign_in(page, "admin@acme.example", "third time lucky friend").await?;
+    page.wait_for_text("h1", "Overview").await
+}
+
+#[tokio::test]
+async fn passwords_with_javascript() {
+    in_both("passwords", Scripting::On, &[ACME], passwords).await;
+}
+
+#[tokio::test]
+async fn passwords_without_javascript() {
+    in_both("passwords_no_js", Scripting::Off, &[ACME], passwords).await;
+}
+
 async fn overview_shows_the_organisation(page: &Page) -> Outcome {
     page.visit("/").await?;
     page.wait_for_text("h1", "Overview").await?;

@@ -84,16 +84,18 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Always answers the same (the normalised address), whether or not it has an account.
+/// Always answers the same, whether or not the address has an account: back to the form, which
+/// then says a link may be on its way.
 #[server(prefix = "/api", endpoint = "account/forgot-password")]
-pub async fn forgot_password(email: String) -> Result<String, AppError> {
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::domain::Email;
     use crate::locales::Key;
     use crate::server::auth::{account, request};
     use crate::server::{now, state};
     let email = Email::parse(&email).map_err(|_| AppError::invalid("email", Key::EmailInvalid))?;
     account::request_reset(&state()?, &email, &request::client_address(), now()).await?;
-    Ok(email.to_string())
+    leptos_axum::redirect("/forgot-password?sent");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "account/reset-link")]
@@ -138,7 +140,9 @@ pub async fn change_password(
         &client,
         now(),
     )
-    .await
+    .await?;
+    leptos_axum::redirect("/account?password-changed");
+    Ok(())
 }
 
 /// Who is signed in; 401 when nobody is.

@@ -85,7 +85,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ForgotTitle => "Set a new password",
         Key::ForgotIntro => "Enter the email address you sign in with. We will send you a link to set a new password.",
         Key::SendLink => "Send link",
-        Key::ForgotSent => "If {email} belongs to an account, a link to set a new password is on its way. It works once, for one hour.",
+        Key::ForgotSent => "If that address belongs to an account, a link to set a new password is on its way. It works once, for one hour.",
         Key::BackToSignIn => "Back to sign in",
         Key::ResetTitle => "Choose a new password",
         Key::ResetIntro => "Choose a new password for {email}. Everywhere else you are signed in will be signed out.",

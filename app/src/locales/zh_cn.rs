@@ -89,7 +89,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ForgotTitle => "重新设置密码",
         Key::ForgotIntro => "请输入您登录所用的电子邮件地址。我们会向您发送重新设置密码的链接。",
         Key::SendLink => "发送链接",
-        Key::ForgotSent => "如果 {email} 对应一个帐户，重新设置密码的链接已发出。该链接仅可使用一次，有效期一小时。",
+        Key::ForgotSent => "如果该地址对应一个帐户，重新设置密码的链接已发出。该链接仅可使用一次，有效期一小时。",
         Key::BackToSignIn => "返回登录",
         Key::ResetTitle => "设置新密码",
         Key::ResetIntro => "请为 {email} 设置新密码。您在其他地方的登录将被退出。",

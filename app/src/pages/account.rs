@@ -6,12 +6,15 @@ use crate::locales::{t, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let answer = action.value();
-    let changed = move || matches!(answer.get(), Some(Ok(())));
+    // Success comes back as `?password-changed`, with JavaScript on or off.
+    let query = use_query_map();
+    let changed = move || query.read().get("password-changed").is_some();
     view! {
         <Title text=t(Key::AccountTitle)/>
         <h1>{t(Key::AccountTitle)}</h1>

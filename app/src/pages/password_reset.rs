@@ -7,24 +7,22 @@ use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let locale = use_locale();
     let action = ServerAction::<ForgotPassword>::new();
     let answer = action.value();
-    let sent = move || match answer.get() {
-        Some(Ok(email)) => Some(locale.format(Key::ForgotSent, &[("email", &email)])),
-        _ => None,
-    };
+    // The answer comes back as `?sent`, so the page says the same with JavaScript on or off.
+    let query = use_query_map();
+    let sent = move || query.read().get("sent").is_some();
     view! {
         <Title text=t(Key::ForgotTitle)/>
         <AuthFrame>
             <h1>{t(Key::ForgotTitle)}</h1>
             <p>{t(Key::ForgotIntro)}</p>
-            <p class="notice" role="status" data-test="reset-sent" hidden=move || sent().is_none()>
-                {sent}
+            <p class="notice" role="status" data-test="reset-sent" hidden=move || !sent()>
+                {t(Key::ForgotSent)}
             </p>
             <ActionForm action>
                 <FormError answer/>

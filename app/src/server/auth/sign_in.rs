@@ -162,3 +162,24 @@ pub async fn sign_out(
     tx.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::phc::PasswordHash;
+
+    #[test]
+    fn the_stand_in_hash_is_a_real_argon2id_hash_with_the_default_cost() {
+        // If it did not parse, verifying against it would return at once and an unknown address
+        // would answer faster than a known one.
+        let parsed = PasswordHash::new(NO_ACCOUNT).expect("a valid PHC string");
+        assert_eq!(parsed.algorithm.as_str(), "argon2id");
+        let params = argon2::Params::default();
+        assert!(NO_ACCOUNT.contains(&format!(
+            "m={},t={},p={}",
+            params.m_cost(),
+            params.t_cost(),
+            params.p_cost()
+        )));
+    }
+}
