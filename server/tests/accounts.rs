@@ -383,6 +383,11 @@ async fn failed_sign_ins_are_throttled_per_address_and_per_client() {
     tx.commit().await.unwrap();
     let (answer, _) = app.sign_in("admin@acme.example", PASSWORD).await;
     assert!(answer.status().is_success());
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM failed_sign_ins")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "failures older than the window are deleted");
 }
 
 #[tokio::test]

@@ -60,6 +60,16 @@ pub async fn sign_in(
     }
 
     let mut tx = state.db.begin_write().await?;
+    // Both tables only matter for a while: keep them small here rather than in a separate job.
+    sqlx::query("DELETE FROM failed_sign_ins WHERE at <= $1")
+        .bind(now - WINDOW_SECONDS)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(now - state.config.session_idle.as_secs() as i64)
+        .bind(now - state.config.session_max.as_secs() as i64)
+        .execute(&mut *tx)
+        .await?;
     let Some(account) = signed_in else {
         sqlx::query("INSERT INTO failed_sign_ins (email, client_address, at) VALUES ($1, $2, $3)")
             .bind(email.as_str())
