@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod locales;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -108,6 +108,11 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::RoleUserAdmin => "User administrator",
         Key::RoleReadOnlyAdmin => "Read-only administrator",
         Key::RoleUser => "User",
-        Key::AccountMenu => "Your account",
+        Key::EmailEmpty => "There is no address here.",
+        Key::EmailTooLong => "This address is longer than 254 characters.",
+        Key::EmailLocalPartTooLong => "The part before @ is longer than 64 characters.",
+        Key::PasteNoAddress => "No email address on this line.",
+        Key::PasteSeveralNamesAndAddresses => "Several names and addresses on one line: put one person per line.",
+        Key::PasteNameInvalid => "The name before this address is too long (at most 100 characters).",
     }
 }

@@ -199,7 +199,12 @@ pub enum Key {
     RoleUserAdmin,
     RoleReadOnlyAdmin,
     RoleUser,
-    AccountMenu,
+    EmailEmpty,
+    EmailTooLong,
+    EmailLocalPartTooLong,
+    PasteNoAddress,
+    PasteSeveralNamesAndAddresses,
+    PasteNameInvalid,
 }
 
 #[cfg(test)]

@@ -112,6 +112,11 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::RoleUserAdmin => "用户管理员",
         Key::RoleReadOnlyAdmin => "只读管理员",
         Key::RoleUser => "用户",
-        Key::AccountMenu => "您的帐户",
+        Key::EmailEmpty => "这里没有电子邮件地址。",
+        Key::EmailTooLong => "此地址超过 254 个字符。",
+        Key::EmailLocalPartTooLong => "@ 前面的部分超过 64 个字符。",
+        Key::PasteNoAddress => "这一行没有电子邮件地址。",
+        Key::PasteSeveralNamesAndAddresses => "一行中有多个姓名和地址：请每行只写一个人。",
+        Key::PasteNameInvalid => "此地址前的姓名太长（最多 100 个字符）。",
     }
 }
