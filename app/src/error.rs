@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub struct FieldError {
     pub field: String,
     pub reason: Key,
+    /// Values the message names (`{given}`, `{service}`), when it names any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -40,6 +43,7 @@ impl AppError {
         AppError::Invalid(vec![FieldError {
             field: field.to_owned(),
             reason,
+            args: Vec::new(),
         }])
     }
 

@@ -96,6 +96,15 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
                 ("password", "alpha changes only"),
             ],
         ),
+        ("users/licences", &[]),
+        (
+            "users/add",
+            &[
+                ("text", "new.person@alpha.example"),
+                ("submission", "isolation"),
+                ("messaging", "on"),
+            ],
+        ),
         ("account/sign-out", &[]),
     ];
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()

@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 /// What a welcome or reset link is worth now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkStatus {
-    Valid { email: String, org_name: String },
+    Valid {
+        email: String,
+        org_name: String,
+        role: Role,
+    },
     Used,
     Expired,
     Unknown,
@@ -52,7 +56,12 @@ pub async fn create_account(
     )
     .await?;
     request::send_session_cookie(&state, &started.session_token);
-    leptos_axum::redirect("/setup");
+    // The first administrator goes on to set the organisation up; invited people to the portal.
+    leptos_axum::redirect(if started.role == Role::FullAdmin {
+        "/setup"
+    } else {
+        "/"
+    });
     Ok(())
 }
 

@@ -114,5 +114,15 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PasteNoAddress => "No email address on this line.",
         Key::PasteSeveralNamesAndAddresses => "Several names and addresses on one line: put one person per line.",
         Key::PasteNameInvalid => "The name before this address is too long (at most 100 characters).",
+        Key::PasteTooMany => "You gave {given} people; one paste adds at most {limit}. Split the list and add the rest afterwards.",
+        Key::PasteNothing => "There are no addresses to add.",
+        Key::LicenceShort => "{service}: {left} licences left for {needed} new people, {short} short.",
+        Key::ServiceNotInPlan => "{service} is not part of your organisation's plan.",
+        Key::MailInviteSubject => "You are invited to {org} on Switchboard",
+        Key::MailInviteBody => "{inviter} has added you to {org}. Create your account to start using messaging, meetings and calling.",
+        Key::MailInviteAction => "Accept the invitation",
+        Key::MailInviteExpiry => "This link works once and expires on {date}. If it has expired, open it anyway to ask for a new one.",
+        Key::InviteTitle => "Create your account",
+        Key::InviteIntro => "You have been invited to {org}. Choose your name and a password; you will sign in with {email}.",
     }
 }

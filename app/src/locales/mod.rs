@@ -205,6 +205,16 @@ pub enum Key {
     PasteNoAddress,
     PasteSeveralNamesAndAddresses,
     PasteNameInvalid,
+    PasteTooMany,
+    PasteNothing,
+    LicenceShort,
+    ServiceNotInPlan,
+    MailInviteSubject,
+    MailInviteBody,
+    MailInviteAction,
+    MailInviteExpiry,
+    InviteTitle,
+    InviteIntro,
 }
 
 #[cfg(test)]

@@ -118,5 +118,15 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PasteNoAddress => "这一行没有电子邮件地址。",
         Key::PasteSeveralNamesAndAddresses => "一行中有多个姓名和地址：请每行只写一个人。",
         Key::PasteNameInvalid => "此地址前的姓名太长（最多 100 个字符）。",
+        Key::PasteTooMany => "您提供了 {given} 个人；一次粘贴最多添加 {limit} 个。请拆分列表，其余的稍后再添加。",
+        Key::PasteNothing => "没有可添加的地址。",
+        Key::LicenceShort => "{service}：剩余 {left} 个许可证，需要为 {needed} 位新用户分配，还差 {short} 个。",
+        Key::ServiceNotInPlan => "{service} 不在您组织的套餐中。",
+        Key::MailInviteSubject => "您已受邀加入 Switchboard 上的 {org}",
+        Key::MailInviteBody => "{inviter} 已将您添加到 {org}。请创建帐户，开始使用消息、会议和通话。",
+        Key::MailInviteAction => "接受邀请",
+        Key::MailInviteExpiry => "此链接仅可使用一次，将于 {date} 过期。如果已过期，仍可打开它申请新的邀请。",
+        Key::InviteTitle => "创建您的帐户",
+        Key::InviteIntro => "您已受邀加入 {org}。请填写姓名并设置密码，之后使用 {email} 登录。",
     }
 }

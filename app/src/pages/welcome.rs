@@ -4,6 +4,7 @@
 use crate::api::account::{welcome_link, CreateAccount, LinkStatus};
 use crate::components::auth_frame::{AuthFrame, LinkProblem};
 use crate::components::form::{refusal, Field, FormError};
+use crate::domain::Role;
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -21,8 +22,9 @@ pub fn WelcomePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Ok(LinkStatus::Valid { email, org_name }) => {
-                            view! { <CreateAccountForm token=token() email org_name/> }.into_any()
+                        Ok(LinkStatus::Valid { email, org_name, role }) => {
+                            view! { <CreateAccountForm token=token() email org_name role/> }
+                                .into_any()
                         }
                         Ok(LinkStatus::Used) => view! {
                             <LinkProblem title=Key::LinkUsedTitle body=Key::LinkUsedBody>
@@ -51,13 +53,19 @@ pub fn WelcomePage() -> impl IntoView {
 }
 
 #[component]
-fn CreateAccountForm(token: String, email: String, org_name: String) -> impl IntoView {
+fn CreateAccountForm(token: String, email: String, org_name: String, role: Role) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<CreateAccount>::new();
     let answer = action.value();
+    // The first administrator was invited by the provider; everyone else by an administrator.
+    let (title, intro) = if role == Role::FullAdmin {
+        (Key::WelcomeTitle, Key::WelcomeIntro)
+    } else {
+        (Key::InviteTitle, Key::InviteIntro)
+    };
     view! {
-        <h1>{t(Key::WelcomeTitle)}</h1>
-        <p>{locale.format(Key::WelcomeIntro, &[("org", &org_name), ("email", &email)])}</p>
+        <h1>{t(title)}</h1>
+        <p>{locale.format(intro, &[("org", &org_name), ("email", &email)])}</p>
         <ActionForm action>
             <FormError answer/>
             <input type="hidden" name="token" value=token/>

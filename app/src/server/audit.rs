@@ -12,6 +12,7 @@ pub enum Action {
     SignedOut,
     PasswordChanged,
     PasswordResetRequested,
+    UsersAdded,
 }
 
 impl Action {
@@ -24,6 +25,7 @@ impl Action {
             Action::SignedOut => "signed_out",
             Action::PasswordChanged => "password_changed",
             Action::PasswordResetRequested => "password_reset_requested",
+            Action::UsersAdded => "users_added",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod mail;
 pub mod organisations;
 pub mod overview;
 pub mod request_id;
+pub mod users;
 
 pub use auth::require;
 

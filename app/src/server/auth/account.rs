@@ -3,7 +3,7 @@
 
 use super::{passwords, sessions, tokens};
 use crate::api::account::LinkStatus;
-use crate::domain::{DisplayName, Email, NewPassword, OrgId, UserStatus};
+use crate::domain::{DisplayName, Email, NewPassword, OrgId, Role, UserStatus};
 use crate::error::{AppError, FieldError};
 use crate::locales::{Key, Locale};
 use crate::server::audit::{self, Action};
@@ -27,6 +27,7 @@ struct LinkRow {
     email: String,
     org_name: String,
     status: String,
+    role: String,
 }
 
 async fn find_link(
@@ -35,7 +36,7 @@ async fn find_link(
     raw: &str,
 ) -> Result<Option<LinkRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, u.email, o.name AS org_name, u.status
+        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, u.email, o.name AS org_name, u.status, u.role
          FROM account_tokens t
          JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id
          JOIN organisations o ON o.id = t.org_id
@@ -55,6 +56,7 @@ fn status_of(row: Option<&LinkRow>, now: i64) -> LinkStatus {
         Some(row) => LinkStatus::Valid {
             email: row.email.clone(),
             org_name: row.org_name.clone(),
+            role: Role::from_db(&row.role).unwrap_or(Role::User),
         },
     }
 }
@@ -121,6 +123,7 @@ pub struct Started {
     pub session_token: String,
     pub org: OrgId,
     pub user_id: i64,
+    pub role: Role,
 }
 
 /// The first administrator (or, later, an invited user) sets their name and password: the link is
@@ -141,6 +144,7 @@ pub async fn create_account(
             errors.push(FieldError {
                 field: "name".to_owned(),
                 reason,
+                args: Vec::new(),
             })
         })
         .ok();
@@ -193,6 +197,7 @@ pub async fn create_account(
         session_token,
         org,
         user_id: link.user_id,
+        role: Role::from_db(&link.role).unwrap_or(Role::User),
     })
 }
 
@@ -317,6 +322,7 @@ pub async fn reset_password(
         session_token,
         org,
         user_id: link.user_id,
+        role: Role::from_db(&link.role).unwrap_or(Role::User),
     })
 }
 

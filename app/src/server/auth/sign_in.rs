@@ -2,7 +2,7 @@
 //! tried and per client, and answering the same whether or not the address has an account.
 
 use super::{passwords, sessions};
-use crate::domain::{Email, OrgId, UserStatus};
+use crate::domain::{Email, OrgId, Role, UserStatus};
 use crate::error::AppError;
 use crate::locales::Key;
 use crate::server::audit::{self, Action};
@@ -24,6 +24,7 @@ const NO_ACCOUNT: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lnbi1pbi10aW1pbmc$CP+
 struct Account {
     id: i64,
     org_id: i64,
+    role: String,
     password_hash: String,
 }
 
@@ -40,7 +41,7 @@ pub async fn sign_in(
         return Err(AppError::TooManyAttempts);
     }
     let accounts: Vec<Account> = sqlx::query_as(
-        "SELECT id, org_id, password_hash FROM users
+        "SELECT id, org_id, role, password_hash FROM users
          WHERE email = $1 AND status = $2 AND password_hash IS NOT NULL ORDER BY id",
     )
     .bind(email.as_str())
@@ -124,6 +125,7 @@ pub async fn sign_in(
         session_token,
         org,
         user_id: account.id,
+        role: Role::from_db(&account.role).unwrap_or(Role::User),
     })
 }
 

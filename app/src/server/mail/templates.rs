@@ -25,6 +25,25 @@ pub fn welcome(locale: Locale, org: &str, link: &str, expires_on: &str) -> Rende
     .render()
 }
 
+/// A person added by an administrator is invited to create their account.
+pub fn invitation(
+    locale: Locale,
+    org: &str,
+    inviter: &str,
+    link: &str,
+    expires_on: &str,
+) -> Rendered {
+    Letter {
+        locale,
+        org,
+        subject: locale.format(Key::MailInviteSubject, &[("org", org)]),
+        before: vec![locale.format(Key::MailInviteBody, &[("org", org), ("inviter", inviter)])],
+        action: (locale.text(Key::MailInviteAction), link),
+        after: vec![locale.format(Key::MailInviteExpiry, &[("date", expires_on)])],
+    }
+    .render()
+}
+
 /// A link to set a new password, for someone who forgot theirs.
 pub fn password_reset(locale: Locale, org: &str, link: &str) -> Rendered {
     Letter {

@@ -1,0 +1,78 @@
+//! Server functions for the people of an organisation: adding them by paste, and the licences
+//! left for the services they get.
+
+use crate::domain::Service;
+use crate::error::AppError;
+use crate::import::paste::Invalid;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a submit of the paste box did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOutcome {
+    /// New users, each Invite pending with an invitation queued.
+    pub added: usize,
+    /// Addresses that already belong to users of the organisation: skipped.
+    pub already_users: Vec<String>,
+    /// Addresses given twice in the paste: the second time is ignored.
+    pub duplicates: usize,
+    /// Lines that could not be read, with why.
+    pub invalid: Vec<Invalid>,
+    /// The invalid lines as typed, to put back in the box.
+    pub lines_to_fix: String,
+}
+
+/// Seats of one service in the plan, and how many are taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceUse {
+    pub service: Service,
+    pub seats: i64,
+    pub used: i64,
+}
+
+impl LicenceUse {
+    pub fn left(&self) -> i64 {
+        (self.seats - self.used).max(0)
+    }
+}
+
+#[server(prefix = "/api", endpoint = "users/licences")]
+pub async fn licences() -> Result<Vec<LicenceUse>, AppError> {
+    use crate::domain::Role;
+    use crate::server::{require, users};
+    let (state, session) = require(Role::ReadOnlyAdmin).await?;
+    users::licence_use(&state, session.org).await
+}
+
+/// Adds the pasted people with the chosen services. `submission` is a random key the form
+/// carries, so a double click or a retried request adds nothing twice.
+#[server(prefix = "/api", endpoint = "users/add")]
+pub async fn add_users(
+    text: String,
+    submission: String,
+    messaging: Option<String>,
+    meetings: Option<String>,
+    calling: Option<String>,
+) -> Result<AddOutcome, AppError> {
+    use crate::domain::Role;
+    use crate::locales::use_locale;
+    use crate::server::{require, users};
+    let (state, session) = require(Role::FullAdmin).await?;
+    let services: Vec<Service> = [
+        (messaging, Service::Messaging),
+        (meetings, Service::Meetings),
+        (calling, Service::Calling),
+    ]
+    .into_iter()
+    .filter_map(|(chosen, service)| chosen.map(|_| service))
+    .collect();
+    users::add_pasted(
+        &state,
+        &session,
+        &text,
+        &services,
+        &submission,
+        use_locale(),
+    )
+    .await
+}
