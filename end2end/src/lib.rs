@@ -18,9 +18,14 @@ pub fn check(condition: bool, message: impl Into<String>) -> Outcome {
     }
 }
 
-/// The workspace's top folder.
+/// The workspace's top folder. Read when the tests run (cargo sets the variable then too), not
+/// baked in at build time: clones share one build folder, and a test binary built in another
+/// clone must still serve this clone's site.
 pub fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("end2end sits inside the workspace")
         .to_path_buf()

@@ -96,7 +96,7 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
                 ("password", "alpha changes only"),
             ],
         ),
-        ("users/licences", &[]),
+        ("users/add-form", &[]),
         (
             "users/add",
             &[

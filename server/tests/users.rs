@@ -73,13 +73,14 @@ async fn a_paste_adds_the_valid_people_with_invitations_and_keeps_the_bad_lines(
         .all(|m| m.raw.contains("You are invited to Acme on Switchboard")));
     assert!(mail[1..].iter().any(|m| m.to == ["person7@acme.example"]));
 
-    let licences: Value = app
-        .call_as(&admin, "users/licences", &[])
+    let form: Value = app
+        .call_as(&admin, "users/add-form", &[])
         .await
         .json()
         .await
         .unwrap();
-    let used: Vec<(String, i64)> = licences
+    assert_eq!(form["submission"].as_str().map(str::len), Some(43));
+    let used: Vec<(String, i64)> = form["licences"]
         .as_array()
         .unwrap()
         .iter()

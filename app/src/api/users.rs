@@ -20,6 +20,15 @@ pub struct AddOutcome {
     pub invalid: Vec<Invalid>,
     /// The invalid lines as typed, to put back in the box.
     pub lines_to_fix: String,
+    /// The key for the form's next submit.
+    pub next_submission: String,
+}
+
+/// What the add-people form needs: the licences left, and a fresh submission key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddPeopleSetup {
+    pub licences: Vec<LicenceUse>,
+    pub submission: String,
 }
 
 /// Seats of one service in the plan, and how many are taken.
@@ -36,12 +45,15 @@ impl LicenceUse {
     }
 }
 
-#[server(prefix = "/api", endpoint = "users/licences")]
-pub async fn licences() -> Result<Vec<LicenceUse>, AppError> {
+#[server(prefix = "/api", endpoint = "users/add-form")]
+pub async fn add_form() -> Result<AddPeopleSetup, AppError> {
     use crate::domain::Role;
-    use crate::server::{require, users};
-    let (state, session) = require(Role::ReadOnlyAdmin).await?;
-    users::licence_use(&state, session.org).await
+    use crate::server::{auth::tokens, require, users};
+    let (state, session) = require(Role::FullAdmin).await?;
+    Ok(AddPeopleSetup {
+        licences: users::licence_use(&state, session.org).await?,
+        submission: tokens::generate().raw,
+    })
 }
 
 /// Adds the pasted people with the chosen services. `submission` is a random key the form
@@ -56,7 +68,7 @@ pub async fn add_users(
 ) -> Result<AddOutcome, AppError> {
     use crate::domain::Role;
     use crate::locales::use_locale;
-    use crate::server::{require, users};
+    use crate::server::{auth::request, require, users};
     let (state, session) = require(Role::FullAdmin).await?;
     let services: Vec<Service> = [
         (messaging, Service::Messaging),
@@ -66,7 +78,7 @@ pub async fn add_users(
     .into_iter()
     .filter_map(|(chosen, service)| chosen.map(|_| service))
     .collect();
-    users::add_pasted(
+    let outcome = users::add_pasted(
         &state,
         &session,
         &text,
@@ -74,5 +86,16 @@ pub async fn add_users(
         &submission,
         use_locale(),
     )
-    .await
+    .await?;
+    // A plain form post (no JavaScript) loses the answer on its way back to the form, so the
+    // counts ride along in the address.
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!(
+            "/users?added={}&skipped={}&invalid={}",
+            outcome.added,
+            outcome.already_users.len(),
+            outcome.invalid.len()
+        ));
+    }
+    Ok(outcome)
 }

@@ -58,6 +58,8 @@ fn Header(me: Me) -> impl IntoView {
 
 #[component]
 fn Frame(me: Me) -> impl IntoView {
+    // Pages show only what the role may do; the server checks again on every call.
+    provide_context(me.clone());
     view! {
         <Header me/>
         <div class="frame">

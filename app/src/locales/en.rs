@@ -124,5 +124,17 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::MailInviteExpiry => "This link works once and expires on {date}. If it has expired, open it anyway to ask for a new one.",
         Key::InviteTitle => "Create your account",
         Key::InviteIntro => "You have been invited to {org}. Choose your name and a password; you will sign in with {email}.",
+        Key::AddPeopleTitle => "Add people",
+        Key::AddressesLabel => "People to add",
+        Key::AddressesHint => "One person per line: an address, or a name and an address. You can paste columns from a spreadsheet or the address line of a mail. Up to 500 at a time.",
+        Key::PreviewReady => "{count} ready to add",
+        Key::PreviewInvalid => "Line {line}: “{text}”: {reason}",
+        Key::PreviewDuplicate => "Line {line}: {email} is also on line {first}; it is added once.",
+        Key::ServicesLegend => "Services for these people",
+        Key::LicencesLeft => "{left} of {seats} licences left",
+        Key::AddPeopleSubmit => "Add and send invitations",
+        Key::AddedResult => "{added} added and invited.",
+        Key::AlreadyUsersResult => "Already in your organisation, skipped: {list}",
+        Key::InvalidResult => "{count} lines need fixing; they are back in the box.",
     }
 }

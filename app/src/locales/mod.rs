@@ -215,6 +215,18 @@ pub enum Key {
     MailInviteExpiry,
     InviteTitle,
     InviteIntro,
+    AddPeopleTitle,
+    AddressesLabel,
+    AddressesHint,
+    PreviewReady,
+    PreviewInvalid,
+    PreviewDuplicate,
+    ServicesLegend,
+    LicencesLeft,
+    AddPeopleSubmit,
+    AddedResult,
+    AlreadyUsersResult,
+    InvalidResult,
 }
 
 #[cfg(test)]

@@ -128,5 +128,17 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::MailInviteExpiry => "此链接仅可使用一次，将于 {date} 过期。如果已过期，仍可打开它申请新的邀请。",
         Key::InviteTitle => "创建您的帐户",
         Key::InviteIntro => "您已受邀加入 {org}。请填写姓名并设置密码，之后使用 {email} 登录。",
+        Key::AddPeopleTitle => "添加用户",
+        Key::AddressesLabel => "要添加的人员",
+        Key::AddressesHint => "每行一人：一个地址，或姓名加地址。可以直接粘贴表格中的列或邮件的收件人栏。每次最多 500 人。",
+        Key::PreviewReady => "{count} 人可以添加",
+        Key::PreviewInvalid => "第 {line} 行：“{text}”：{reason}",
+        Key::PreviewDuplicate => "第 {line} 行：{email} 也出现在第 {first} 行，只会添加一次。",
+        Key::ServicesLegend => "为这些人员开通的服务",
+        Key::LicencesLeft => "剩余 {left} / {seats} 个许可证",
+        Key::AddPeopleSubmit => "添加并发送邀请",
+        Key::AddedResult => "已添加并邀请 {added} 人。",
+        Key::AlreadyUsersResult => "已在您的组织中，已跳过：{list}",
+        Key::InvalidResult => "有 {count} 行需要修改，已放回输入框中。",
     }
 }

@@ -193,6 +193,7 @@ pub async fn add_pasted(
         duplicates: parsed.duplicates.len(),
         lines_to_fix: parsed.lines_to_fix(text),
         invalid: parsed.invalid,
+        next_submission: tokens::generate().raw,
     };
     let detail = format!(
         "{} added ({}), {} already users, {} invalid",

@@ -53,6 +53,17 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// Whether the request is a browser's plain form post (JavaScript off) rather than a fetch.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 fn set_cookie_header(value: String) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
