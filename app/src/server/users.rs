@@ -4,8 +4,8 @@
 use super::audit::{self, Action};
 use super::auth::sessions::Session;
 use super::auth::tokens;
-use super::db::account_tokens::{self, NewAccountToken, Purpose};
-use super::db::WriteTx;
+use super::db::account_tokens::{self, Purpose};
+use super::db::{self, WriteTx};
 use super::mail::{outbox, templates};
 use super::{now, AppState};
 use crate::api::users::{AddOutcome, LicenceUse};
@@ -139,51 +139,43 @@ pub async fn add_pasted(
         .clone()
         .unwrap_or_else(|| admin.email.clone());
     let sender_domain = state.config.mail_from.email.domain().to_owned();
-    for entry in &new {
-        let user_id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (org_id, email, display_name, role, status, locale, created_at, invited_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        )
-        .bind(org.0)
-        .bind(entry.email.as_str())
-        .bind(entry.name.as_ref().map(|n| n.as_str()))
-        .bind(Role::User.as_str())
-        .bind(UserStatus::InvitePending.as_str())
-        .bind(locale.tag())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for service in services {
-            sqlx::query("INSERT INTO user_services (org_id, user_id, service) VALUES ($1, $2, $3)")
-                .bind(org.0)
-                .bind(user_id)
-                .bind(service.as_str())
-                .execute(&mut *tx)
-                .await?;
+    let user_ids = insert_pending(&mut tx, org, &new, locale, now).await?;
+    let service_rows: Vec<(i64, Service)> = user_ids
+        .iter()
+        .flat_map(|&id| services.iter().map(move |&s| (id, s)))
+        .collect();
+    for chunk in service_rows.chunks(300) {
+        let sql = format!(
+            "INSERT INTO user_services (org_id, user_id, service) VALUES {}",
+            db::placeholders(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (user_id, service) in chunk {
+            query = query.bind(org.0).bind(*user_id).bind(service.as_str());
         }
-        let token = tokens::generate();
-        let token_id = account_tokens::insert(
-            &mut tx,
-            NewAccountToken {
-                org,
-                user_id,
-                purpose: Purpose::Welcome,
-                token_hash: &token.hash,
-                expires_at,
-            },
-            now,
-        )
-        .await?;
-        let link = format!("{}/welcome/{}", state.config.public_url, token.raw);
-        let mail = outbox::Outgoing {
+        query.execute(&mut *tx).await?;
+    }
+    let links =
+        account_tokens::insert_many(&mut tx, org, &user_ids, Purpose::Welcome, expires_at, now)
+            .await?;
+    let mails: Vec<outbox::Outgoing> = new
+        .iter()
+        .zip(&links)
+        .map(|(entry, (token_id, raw))| outbox::Outgoing {
             org: Some(org),
             idempotency_key: format!("invitation:{token_id}"),
             kind: "invitation",
             to: &entry.email,
-            rendered: templates::invitation(locale, &org_name, &inviter, &link, &expires_on),
-        };
-        outbox::enqueue(&mut tx, mail, &sender_domain, now).await?;
-    }
+            rendered: templates::invitation(
+                locale,
+                &org_name,
+                &inviter,
+                &format!("{}/welcome/{raw}", state.config.public_url),
+                &expires_on,
+            ),
+        })
+        .collect();
+    outbox::enqueue_many(&mut tx, mails, &sender_domain, now).await?;
 
     let mut already_users: Vec<String> = already.into_iter().collect();
     already_users.sort();
@@ -230,6 +222,48 @@ pub async fn add_pasted(
     tx.commit().await?;
     tracing::info!(org = org.0, added = outcome.added, "users added");
     Ok(outcome)
+}
+
+/// Inserts the entries as Invite pending users; their ids, in the entries' order.
+async fn insert_pending(
+    tx: &mut WriteTx,
+    org: OrgId,
+    entries: &[&Entry],
+    locale: Locale,
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = std::collections::HashMap::new();
+    for chunk in entries.chunks(100) {
+        let sql = format!(
+            "INSERT INTO users (org_id, email, display_name, role, status, locale, created_at, invited_at)
+             VALUES {} RETURNING id, email",
+            db::placeholders(chunk.len(), 8)
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for entry in chunk {
+            query = query
+                .bind(org.0)
+                .bind(entry.email.as_str())
+                .bind(entry.name.as_ref().map(|n| n.as_str()))
+                .bind(Role::User.as_str())
+                .bind(UserStatus::InvitePending.as_str())
+                .bind(locale.tag())
+                .bind(now)
+                .bind(now);
+        }
+        ids.extend(
+            query
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(|(id, email)| (email, id)),
+        );
+    }
+    // RETURNING promises no order: match the rows back to the entries by address.
+    Ok(entries
+        .iter()
+        .filter_map(|e| ids.get(e.email.as_str()).copied())
+        .collect())
 }
 
 /// Refuses a batch that needs more seats of a service than are left, saying by how many.

@@ -14,6 +14,20 @@ use std::time::Duration;
 /// A write transaction: the only way to change data.
 pub type WriteTx = Transaction<'static, Sqlite>;
 
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: the VALUES of a multi-row insert,
+/// in the numbered style both SQLite and PostgreSQL accept.
+pub fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[derive(Clone)]
 pub struct Db {
     writer: SqlitePool,
@@ -73,5 +87,14 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_value_of_every_row() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(1, 1), "($1)");
     }
 }
