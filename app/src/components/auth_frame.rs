@@ -19,6 +19,17 @@ pub fn AuthFrame(children: Children) -> impl IntoView {
     }
 }
 
+/// A one-time link that has been used: sign in, or set a new password.
+#[component]
+pub fn LinkUsed() -> impl IntoView {
+    view! {
+        <LinkProblem title=Key::LinkUsedTitle body=Key::LinkUsedBody>
+            <a class="button" href="/sign-in">{t(Key::SignIn)}</a>
+            <a href="/forgot-password">{t(Key::ForgotPassword)}</a>
+        </LinkProblem>
+    }
+}
+
 /// What a page behind a one-time link shows when the link cannot be used, and where to go.
 #[component]
 pub fn LinkProblem(title: Key, body: Key, children: Children) -> impl IntoView {

@@ -69,6 +69,32 @@ pub fn Field(
     }
 }
 
+/// A new password typed twice, with the hint on choosing one; each field shows its own refusal.
+#[component]
+pub fn NewPasswordFields<T, A>(answer: A, label: Key) -> impl IntoView
+where
+    T: 'static,
+    A: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    view! {
+        <Field
+            name="password"
+            label=label
+            kind="password"
+            autocomplete="new-password"
+            hint=Key::PasswordHint
+            refused=refusal(answer, "password")
+        />
+        <Field
+            name="password_again"
+            label=Key::FieldPasswordAgain
+            kind="password"
+            autocomplete="new-password"
+            refused=refusal(answer, "password_again")
+        />
+    }
+}
+
 /// The headline of a refusal that is not about one field (a used link, too many attempts, a
 /// failure on our side with its reference).
 #[component]

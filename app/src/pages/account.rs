@@ -1,7 +1,7 @@
 //! The signed-in person's own account: changing the password (which signs out everywhere else).
 
 use crate::api::account::ChangePassword;
-use crate::components::form::{refusal, Field, FormError};
+use crate::components::form::{refusal, Field, FormError, NewPasswordFields};
 use crate::locales::{t, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -32,21 +32,7 @@ pub fn AccountPage() -> impl IntoView {
                     autocomplete="current-password"
                     refused=refusal(answer, "current")
                 />
-                <Field
-                    name="password"
-                    label=Key::NewPassword
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=Key::PasswordHint
-                    refused=refusal(answer, "password")
-                />
-                <Field
-                    name="password_again"
-                    label=Key::FieldPasswordAgain
-                    kind="password"
-                    autocomplete="new-password"
-                    refused=refusal(answer, "password_again")
-                />
+                <NewPasswordFields answer label=Key::NewPassword/>
                 <button type="submit" class="primary" disabled=action.pending()>
                     {t(Key::ChangePassword)}
                 </button>
