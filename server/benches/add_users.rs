@@ -68,29 +68,6 @@ async fn one_run(run: usize) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let started = Instant::now();
-    for n in 0..ENTRIES {
-        let _ = app::server::mail::templates::invitation(
-            Locale::En,
-            "Acme",
-            "Admin",
-            &format!("http://x/welcome/{n}"),
-            "2026-12-09",
-        );
-    }
-    println!(
-        "PROBE render {ENTRIES}: {:.1} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    let started = Instant::now();
-    let text: String = (0..ENTRIES)
-        .map(|n| format!("Person {n}, person{n}@acme.example\n"))
-        .collect();
-    let _ = app::import::paste::parse(&text);
-    println!(
-        "PROBE parse {ENTRIES}: {:.1} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
     let mut times = Vec::new();
     for run in 1..=RUNS {
         let ms = one_run(run).await;

@@ -221,7 +221,7 @@ async fn expired_and_unknown_links_say_so_and_do_nothing() {
         .await
         .unwrap();
     assert!(
-        page.contains("This link has expired") && page.contains("service provider"),
+        page.contains("This link has expired") && page.contains("Send me a new invitation"),
         "{page}"
     );
     let answer = app

@@ -31,6 +31,7 @@ async fn overview_reports_the_organisation_and_its_user_counts() {
             &email,
             app::domain::Role::User,
             app::locales::Locale::En,
+            i64::MAX,
             0,
         )
         .await

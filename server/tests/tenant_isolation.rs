@@ -19,7 +19,11 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
     .unwrap();
     let others: Vec<String> = sqlx::query_scalar(
         "SELECT 'session ' || id FROM sessions WHERE org_id = $1
-         UNION ALL SELECT 'token ' || id || ' ' || COALESCE(used_at, 0) FROM account_tokens WHERE org_id = $1
+         UNION ALL SELECT 'token ' || id || ' ' || COALESCE(used_at, 0) || ' ' || COALESCE(revoked_at, 0) || ' ' || expires_at
+                   FROM account_tokens WHERE org_id = $1
+         UNION ALL SELECT 'invitation ' || id || ' ' || COALESCE(invitation_expires_at, 0) || ' ' || COALESCE(invitation_revoked_at, 0)
+                   FROM users WHERE org_id = $1
+         UNION ALL SELECT 'service ' || user_id || ' ' || service FROM user_services WHERE org_id = $1
          UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
          UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1",
     )
@@ -44,12 +48,35 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             app::domain::Role::ReadOnlyAdmin,
         )
         .await;
+    // B has someone pending, so resending and revoking have something to find.
+    let b_pending: i64 = {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        let email = app::domain::Email::parse("pending@beta.example").unwrap();
+        let id = app::server::db::users::insert_pending(
+            &mut tx,
+            b.org,
+            &email,
+            app::domain::Role::User,
+            app::locales::Locale::En,
+            i64::MAX,
+            0,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
     let b_ids = [
         ("org_id", b.org.0.to_string()),
         ("org", b.org.0.to_string()),
         ("user_id", b_user.to_string()),
         ("id", b.admin_user_id.to_string()),
+        ("ids[0]", b_user.to_string()),
+        ("ids[1]", b_pending.to_string()),
+        ("ids[2]", b.admin_user_id.to_string()),
     ];
+    let delete_b_row = format!("delete:{b_user}");
+    let resend_b_row = format!("resend:{b_pending}");
     let before = snapshot_of(&app, b.org.0).await;
     assert!(!before.is_empty());
 
@@ -103,6 +130,37 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
                 ("text", "new.person@alpha.example"),
                 ("submission", "isolation"),
                 ("messaging", "on"),
+            ],
+        ),
+        ("account/new-invitation", &[("token", "unknown")]),
+        ("users/list", &[("q", "beta")]),
+        ("users/list", &[("status", "invite_pending")]),
+        ("users/get", &[]),
+        ("users/act", &[("action", "deactivate")]),
+        ("users/act", &[("action", "resend")]),
+        ("users/act", &[("action", "revoke")]),
+        (
+            "users/act",
+            &[
+                ("action", "delete"),
+                ("confirm", "yes"),
+                ("scope", "selected"),
+            ],
+        ),
+        ("users/act", &[("row", &delete_b_row), ("confirm", "yes")]),
+        ("users/act", &[("row", &resend_b_row)]),
+        ("users/act", &[("action", "resend-older"), ("days", "1")]),
+        ("users/set-services", &[("calling", "on")]),
+        ("users/set-role", &[("role", "user")]),
+        (
+            "users/known",
+            &[("text", "reader@beta.example\nadmin@beta.example")],
+        ),
+        (
+            "users/add-admin",
+            &[
+                ("email", "second.admin@alpha.example"),
+                ("role", "user_admin"),
             ],
         ),
         ("account/sign-out", &[]),

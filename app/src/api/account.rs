@@ -16,6 +16,8 @@ pub enum LinkStatus {
     },
     Used,
     Expired,
+    /// An invitation an administrator withdrew.
+    Revoked,
     Unknown,
 }
 
@@ -62,6 +64,22 @@ pub async fn create_account(
     } else {
         "/"
     });
+    Ok(())
+}
+
+/// From an expired invitation link: sends a new invitation if the person is still pending. The
+/// answer is the same either way.
+#[server(prefix = "/api", endpoint = "account/new-invitation")]
+pub async fn new_invitation(token: String) -> Result<(), AppError> {
+    use crate::server::{auth::account, now, state};
+    account::request_new_invitation(&state()?, &token, now()).await?;
+    // Tokens are URL-safe base64; anything else is dropped before it goes into the address.
+    let token: String = token
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(128)
+        .collect();
+    leptos_axum::redirect(&format!("/welcome/{token}?sent"));
     Ok(())
 }
 

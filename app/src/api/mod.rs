@@ -2,4 +2,6 @@
 
 pub mod account;
 pub mod overview;
+pub mod user_actions;
+pub mod user_table;
 pub mod users;

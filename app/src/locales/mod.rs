@@ -72,6 +72,25 @@ impl Locale {
         }
     }
 
+    /// A span of time as people say it: "3 days", "1 hour", "a moment".
+    pub fn duration(self, seconds: i64) -> String {
+        let seconds = seconds.max(0);
+        let (n, one, many) = if seconds >= 86_400 {
+            (seconds / 86_400, Key::DurationOneDay, Key::DurationDays)
+        } else if seconds >= 3_600 {
+            (seconds / 3_600, Key::DurationOneHour, Key::DurationHours)
+        } else if seconds >= 60 {
+            (seconds / 60, Key::DurationOneMinute, Key::DurationMinutes)
+        } else {
+            return self.text(Key::DurationMoment).to_owned();
+        };
+        if n == 1 {
+            self.text(one).to_owned()
+        } else {
+            self.format(many, &[("n", &n.to_string())])
+        }
+    }
+
     /// The text of `key` with each `{name}` replaced by its value.
     pub fn format(self, key: Key, args: &[(&str, &str)]) -> String {
         let mut out = self.text(key).to_owned();
@@ -163,7 +182,6 @@ pub enum Key {
     LinkUsedTitle,
     LinkUsedBody,
     LinkExpiredTitle,
-    WelcomeExpiredBody,
     ResetExpiredBody,
     LinkUnknownTitle,
     LinkUnknownBody,
@@ -227,11 +245,111 @@ pub enum Key {
     AddedResult,
     AlreadyUsersResult,
     InvalidResult,
+    ActedDeactivate,
+    ActedDelete,
+    ActedReactivate,
+    ActedRefused,
+    ActedResend,
+    ActedRevoke,
+    ActedSkipped,
+    ActionDeactivate,
+    ActionDelete,
+    ActionReactivate,
+    ActionResend,
+    ActionRevoke,
+    AddAdminHint,
+    AddAdminSubmit,
+    AddAdminTitle,
+    BadgeDeactivated,
+    BadgeExpired,
+    BadgeLastSignIn,
+    BadgeRevoked,
+    BadgeSent,
+    BadgeSentNoExpiry,
+    BulkLegend,
+    BulkScopeFiltered,
+    BulkScopeSelected,
+    ColumnActions,
+    ColumnName,
+    ColumnRole,
+    ColumnServices,
+    ColumnStatus,
+    CountAll,
+    DaysInvalid,
+    DaysUnit,
+    DeleteConfirm,
+    DeleteNeedsConfirmation,
+    DeleteSummary,
+    DeleteWarning,
+    DeleteWarningOne,
+    DurationDays,
+    DurationHours,
+    DurationMinutes,
+    DurationMoment,
+    DurationOneDay,
+    DurationOneHour,
+    DurationOneMinute,
+    FilterAny,
+    FilterApply,
+    FilterService,
+    FilterStatus,
+    LastFullAdmin,
+    LinkRevokedBody,
+    LinkRevokedTitle,
+    ManageLink,
+    NewInvitationBody,
+    NewInvitationSent,
+    NewInvitationSubmit,
+    NoServices,
+    NoUsersMatch,
+    PageNext,
+    PagePrevious,
+    PagesLabel,
+    PeopleTitle,
+    PersonActionsTitle,
+    PersonBack,
+    PersonRoleTitle,
+    PersonServicesTitle,
+    PreviewAlreadyUsers,
+    RefusedAdministrator,
+    RefusedYourself,
+    ResendOlderLabel,
+    RoleHint,
+    RoleLabel,
+    RoleNone,
+    SaveRole,
+    SaveServices,
+    SavedRole,
+    SavedServices,
+    SearchLabel,
+    SelectColumn,
+    SelectRow,
+    SortEmail,
+    SortEmailDescending,
+    SortLabel,
+    SortName,
+    SortNameDescending,
+    SortNewest,
+    SortOldest,
+    SortRecentSignIn,
+    You,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(Locale::En.duration(10), "a moment");
+        assert_eq!(Locale::En.duration(-5), "a moment");
+        assert_eq!(Locale::En.duration(60), "1 minute");
+        assert_eq!(Locale::En.duration(3_599), "59 minutes");
+        assert_eq!(Locale::En.duration(7_200), "2 hours");
+        assert_eq!(Locale::En.duration(86_400), "1 day");
+        assert_eq!(Locale::En.duration(13 * 86_400 + 3_600), "13 days");
+        assert_eq!(Locale::ZhCn.duration(3 * 86_400), "3 天");
+    }
 
     #[test]
     fn negotiates_the_highest_ranked_supported_language() {

@@ -1,8 +1,8 @@
 //! A forgotten password: ask for a link by address, then choose a new password behind the link.
 
 use crate::api::account::{reset_link, ForgotPassword, LinkStatus, ResetPassword};
-use crate::components::auth_frame::{AuthFrame, LinkProblem};
-use crate::components::form::{refusal, Field, FormError};
+use crate::components::auth_frame::{AuthFrame, LinkProblem, LinkUsed};
+use crate::components::form::{refusal, Field, FormError, NewPasswordFields};
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -56,20 +56,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         Ok(LinkStatus::Valid { email, .. }) => {
                             view! { <ResetForm token=token() email/> }.into_any()
                         }
-                        Ok(LinkStatus::Used) => view! {
-                            <LinkProblem title=Key::LinkUsedTitle body=Key::LinkUsedBody>
-                                <a class="button" href="/sign-in">{t(Key::SignIn)}</a>
-                                <a href="/forgot-password">{t(Key::ForgotPassword)}</a>
-                            </LinkProblem>
-                        }
-                        .into_any(),
+                        Ok(LinkStatus::Used) => view! { <LinkUsed/> }.into_any(),
                         Ok(LinkStatus::Expired) => view! {
                             <LinkProblem title=Key::LinkExpiredTitle body=Key::ResetExpiredBody>
                                 <a class="button" href="/forgot-password">{t(Key::ForgotTitle)}</a>
                             </LinkProblem>
                         }
                         .into_any(),
-                        Ok(LinkStatus::Unknown) | Err(_) => view! {
+                        Ok(LinkStatus::Unknown | LinkStatus::Revoked) | Err(_) => view! {
                             <LinkProblem title=Key::LinkUnknownTitle body=Key::LinkUnknownBody>
                                 <a class="button" href="/forgot-password">{t(Key::ForgotTitle)}</a>
                             </LinkProblem>
@@ -94,21 +88,7 @@ fn ResetForm(token: String, email: String) -> impl IntoView {
             <FormError answer/>
             <input type="hidden" name="token" value=token/>
             <input type="hidden" name="username" autocomplete="username" value=email/>
-            <Field
-                name="password"
-                label=Key::NewPassword
-                kind="password"
-                autocomplete="new-password"
-                hint=Key::PasswordHint
-                refused=refusal(answer, "password")
-            />
-            <Field
-                name="password_again"
-                label=Key::FieldPasswordAgain
-                kind="password"
-                autocomplete="new-password"
-                refused=refusal(answer, "password_again")
-            />
+            <NewPasswordFields answer label=Key::NewPassword/>
             <button type="submit" class="primary" disabled=action.pending()>
                 {t(Key::SavePassword)}
             </button>

@@ -1,15 +1,15 @@
 //! The welcome link's page: the first administrator chooses a name and a password, and is signed
 //! in. A used, expired or unknown link gets a page that says so and what to do.
 
-use crate::api::account::{welcome_link, CreateAccount, LinkStatus};
-use crate::components::auth_frame::{AuthFrame, LinkProblem};
-use crate::components::form::{refusal, Field, FormError};
+use crate::api::account::{welcome_link, CreateAccount, LinkStatus, NewInvitation};
+use crate::components::auth_frame::{AuthFrame, LinkProblem, LinkUsed};
+use crate::components::form::{refusal, Field, FormError, NewPasswordFields};
 use crate::domain::Role;
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
@@ -26,15 +26,10 @@ pub fn WelcomePage() -> impl IntoView {
                             view! { <CreateAccountForm token=token() email org_name role/> }
                                 .into_any()
                         }
-                        Ok(LinkStatus::Used) => view! {
-                            <LinkProblem title=Key::LinkUsedTitle body=Key::LinkUsedBody>
-                                <a class="button" href="/sign-in">{t(Key::SignIn)}</a>
-                                <a href="/forgot-password">{t(Key::ForgotPassword)}</a>
-                            </LinkProblem>
-                        }
-                        .into_any(),
-                        Ok(LinkStatus::Expired) => view! {
-                            <LinkProblem title=Key::LinkExpiredTitle body=Key::WelcomeExpiredBody>
+                        Ok(LinkStatus::Used) => view! { <LinkUsed/> }.into_any(),
+                        Ok(LinkStatus::Expired) => view! { <AskForNewInvitation token=token()/> }.into_any(),
+                        Ok(LinkStatus::Revoked) => view! {
+                            <LinkProblem title=Key::LinkRevokedTitle body=Key::LinkRevokedBody>
                                 <a href="/sign-in">{t(Key::BackToSignIn)}</a>
                             </LinkProblem>
                         }
@@ -72,24 +67,33 @@ fn CreateAccountForm(token: String, email: String, org_name: String, role: Role)
             // Lets password managers file the new password under the right address.
             <input type="hidden" name="username" autocomplete="username" value=email/>
             <Field name="name" label=Key::FieldName autocomplete="name" refused=refusal(answer, "name")/>
-            <Field
-                name="password"
-                label=Key::FieldPassword
-                kind="password"
-                autocomplete="new-password"
-                hint=Key::PasswordHint
-                refused=refusal(answer, "password")
-            />
-            <Field
-                name="password_again"
-                label=Key::FieldPasswordAgain
-                kind="password"
-                autocomplete="new-password"
-                refused=refusal(answer, "password_again")
-            />
+            <NewPasswordFields answer label=Key::FieldPassword/>
             <button type="submit" class="primary" disabled=action.pending()>
                 {t(Key::CreateAccount)}
             </button>
         </ActionForm>
+    }
+}
+
+/// An expired invitation: the holder can ask for a new one, which goes to the invited address.
+#[component]
+fn AskForNewInvitation(token: String) -> impl IntoView {
+    let action = ServerAction::<NewInvitation>::new();
+    let query = use_query_map();
+    // The answer comes back as `?sent`, with JavaScript on or off.
+    let sent = move || query.read().get("sent").is_some();
+    view! {
+        <LinkProblem title=Key::LinkExpiredTitle body=Key::NewInvitationBody>
+            <p class="notice" role="status" data-test="invitation-sent" hidden=move || !sent()>
+                {t(Key::NewInvitationSent)}
+            </p>
+            <ActionForm action>
+                <input type="hidden" name="token" value=token/>
+                <button type="submit" class="primary" disabled=move || sent() || action.pending().get()>
+                    {t(Key::NewInvitationSubmit)}
+                </button>
+            </ActionForm>
+            <p><a href="/sign-in">{t(Key::BackToSignIn)}</a></p>
+        </LinkProblem>
     }
 }

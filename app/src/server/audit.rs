@@ -13,6 +13,13 @@ pub enum Action {
     PasswordChanged,
     PasswordResetRequested,
     UsersAdded,
+    InvitationsSent,
+    InvitationsRevoked,
+    UsersDeactivated,
+    UsersReactivated,
+    UsersDeleted,
+    ServicesChanged,
+    RoleChanged,
 }
 
 impl Action {
@@ -26,6 +33,13 @@ impl Action {
             Action::PasswordChanged => "password_changed",
             Action::PasswordResetRequested => "password_reset_requested",
             Action::UsersAdded => "users_added",
+            Action::InvitationsSent => "invitations_sent",
+            Action::InvitationsRevoked => "invitations_revoked",
+            Action::UsersDeactivated => "users_deactivated",
+            Action::UsersReactivated => "users_reactivated",
+            Action::UsersDeleted => "users_deleted",
+            Action::ServicesChanged => "services_changed",
+            Action::RoleChanged => "role_changed",
         }
     }
 }

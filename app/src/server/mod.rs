@@ -6,10 +6,13 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod invitations;
 pub mod mail;
 pub mod organisations;
 pub mod overview;
 pub mod request_id;
+pub mod user_actions;
+pub mod user_table;
 pub mod users;
 
 pub use auth::require;

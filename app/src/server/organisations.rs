@@ -50,6 +50,7 @@ pub async fn create(state: &AppState, new: &NewOrganisation) -> Result<Provision
         &new.admin,
         Role::FullAdmin,
         new.admin_locale,
+        expires_at,
         now,
     )
     .await?;

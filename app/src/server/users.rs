@@ -4,9 +4,8 @@
 use super::audit::{self, Action};
 use super::auth::sessions::Session;
 use super::auth::tokens;
-use super::db::account_tokens::{self, Purpose};
 use super::db::{self, WriteTx};
-use super::mail::{outbox, templates};
+use super::invitations::{self, Invitee};
 use super::{now, AppState};
 use crate::api::users::{AddOutcome, LicenceUse};
 use crate::domain::{OrgId, Role, Service, UserStatus};
@@ -52,25 +51,39 @@ fn field(field: &str, reason: Key, args: &[(&str, String)]) -> FieldError {
     }
 }
 
+/// Which addresses in the pasted `text` already belong to people of `org` (for the preview; the
+/// submit decides again).
+pub async fn known(state: &AppState, org: OrgId, text: &str) -> Result<Vec<String>, AppError> {
+    let Ok(parsed) = paste::parse(text) else {
+        return Ok(Vec::new());
+    };
+    let mut conn = state.db.reader().acquire().await?;
+    let mut known: Vec<String> = existing(&mut conn, org, &parsed.valid)
+        .await?
+        .into_iter()
+        .collect();
+    known.sort();
+    Ok(known)
+}
+
 /// The addresses of `entries` that already belong to people of `org`.
 async fn existing(
-    tx: &mut WriteTx,
+    conn: &mut sqlx::SqliteConnection,
     org: OrgId,
     entries: &[Entry],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let mut found = HashSet::new();
     // Chunks keep the statement well under every database's parameter limit.
     for chunk in entries.chunks(200) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT email FROM users WHERE org_id = $1 AND email IN ({})",
-            placeholders.join(", ")
+            db::numbered(2, chunk.len())
         );
         let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(org.0);
         for entry in chunk {
             query = query.bind(entry.email.as_str());
         }
-        found.extend(query.fetch_all(&mut **tx).await?);
+        found.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(found)
 }
@@ -125,21 +138,16 @@ pub async fn add_pasted(
     check_licences(state, org, services, new.len(), locale).await?;
 
     let now = now();
-    let (org_name, days): (String, i64) =
-        sqlx::query_as("SELECT name, invitation_days FROM organisations WHERE id = $1")
-            .bind(org.0)
-            .fetch_one(&mut *tx)
-            .await?;
+    let days: i64 = sqlx::query_scalar("SELECT invitation_days FROM organisations WHERE id = $1")
+        .bind(org.0)
+        .fetch_one(&mut *tx)
+        .await?;
     let expires_at = now + days * 24 * 3600;
-    let expires_on = time::OffsetDateTime::from_unix_timestamp(expires_at)
-        .map(|t| t.date().to_string())
-        .unwrap_or_default();
     let inviter = admin
         .display_name
         .clone()
         .unwrap_or_else(|| admin.email.clone());
-    let sender_domain = state.config.mail_from.email.domain().to_owned();
-    let user_ids = insert_pending(&mut tx, org, &new, locale, now).await?;
+    let user_ids = insert_pending(&mut tx, org, &new, locale, expires_at, now).await?;
     let service_rows: Vec<(i64, Service)> = user_ids
         .iter()
         .flat_map(|&id| services.iter().map(move |&s| (id, s)))
@@ -155,27 +163,16 @@ pub async fn add_pasted(
         }
         query.execute(&mut *tx).await?;
     }
-    let links =
-        account_tokens::insert_many(&mut tx, org, &user_ids, Purpose::Welcome, expires_at, now)
-            .await?;
-    let mails: Vec<outbox::Outgoing> = new
+    let invitees: Vec<Invitee> = new
         .iter()
-        .zip(&links)
-        .map(|(entry, (token_id, raw))| outbox::Outgoing {
-            org: Some(org),
-            idempotency_key: format!("invitation:{token_id}"),
-            kind: "invitation",
-            to: &entry.email,
-            rendered: templates::invitation(
-                locale,
-                &org_name,
-                &inviter,
-                &format!("{}/welcome/{raw}", state.config.public_url),
-                &expires_on,
-            ),
+        .zip(&user_ids)
+        .map(|(entry, &user_id)| Invitee {
+            user_id,
+            email: entry.email.clone(),
+            locale,
         })
         .collect();
-    outbox::enqueue_many(&mut tx, mails, &sender_domain, now).await?;
+    invitations::send(&mut tx, state, org, &invitees, &inviter, now).await?;
 
     let mut already_users: Vec<String> = already.into_iter().collect();
     already_users.sort();
@@ -230,14 +227,15 @@ async fn insert_pending(
     org: OrgId,
     entries: &[&Entry],
     locale: Locale,
+    expires_at: i64,
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut ids = std::collections::HashMap::new();
     for chunk in entries.chunks(100) {
         let sql = format!(
-            "INSERT INTO users (org_id, email, display_name, role, status, locale, created_at, invited_at)
+            "INSERT INTO users (org_id, email, display_name, role, status, locale, created_at, invited_at, invitation_expires_at)
              VALUES {} RETURNING id, email",
-            db::placeholders(chunk.len(), 8)
+            db::placeholders(chunk.len(), 9)
         );
         let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
         for entry in chunk {
@@ -249,7 +247,8 @@ async fn insert_pending(
                 .bind(UserStatus::InvitePending.as_str())
                 .bind(locale.tag())
                 .bind(now)
-                .bind(now);
+                .bind(now)
+                .bind(expires_at);
         }
         ids.extend(
             query
@@ -267,7 +266,7 @@ async fn insert_pending(
 }
 
 /// Refuses a batch that needs more seats of a service than are left, saying by how many.
-async fn check_licences(
+pub async fn check_licences(
     state: &AppState,
     org: OrgId,
     services: &[Service],

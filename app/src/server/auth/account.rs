@@ -9,6 +9,7 @@ use crate::locales::{Key, Locale};
 use crate::server::audit::{self, Action};
 use crate::server::db::account_tokens::{self, NewAccountToken, Purpose};
 use crate::server::db::WriteTx;
+use crate::server::invitations;
 use crate::server::mail::{outbox, templates};
 use crate::server::AppState;
 
@@ -24,6 +25,7 @@ struct LinkRow {
     user_id: i64,
     expires_at: i64,
     used_at: Option<i64>,
+    revoked_at: Option<i64>,
     email: String,
     org_name: String,
     status: String,
@@ -36,7 +38,7 @@ async fn find_link(
     raw: &str,
 ) -> Result<Option<LinkRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, u.email, o.name AS org_name, u.status, u.role
+        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, t.revoked_at, u.email, o.name AS org_name, u.status, u.role
          FROM account_tokens t
          JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id
          JOIN organisations o ON o.id = t.org_id
@@ -52,6 +54,7 @@ fn status_of(row: Option<&LinkRow>, now: i64) -> LinkStatus {
     match row {
         None => LinkStatus::Unknown,
         Some(row) if row.used_at.is_some() => LinkStatus::Used,
+        Some(row) if row.revoked_at.is_some() => LinkStatus::Revoked,
         Some(row) if row.expires_at <= now => LinkStatus::Expired,
         Some(row) => LinkStatus::Valid {
             email: row.email.clone(),
@@ -86,6 +89,7 @@ async fn usable_link(
         LinkStatus::Valid { .. } => row.ok_or(AppError::NotFound),
         LinkStatus::Used => Err(AppError::Conflict(Key::LinkUsedTitle)),
         LinkStatus::Expired => Err(AppError::Conflict(Key::LinkExpiredTitle)),
+        LinkStatus::Revoked => Err(AppError::Conflict(Key::LinkRevokedTitle)),
         LinkStatus::Unknown => Err(AppError::NotFound),
     }
 }
@@ -93,7 +97,8 @@ async fn usable_link(
 /// Marks the link used inside `tx`; false when another request used it first.
 async fn use_link(tx: &mut WriteTx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE account_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
+        "UPDATE account_tokens SET used_at = $1
+         WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
     )
     .bind(now)
     .bind(id)
@@ -199,6 +204,60 @@ pub async fn create_account(
         user_id: link.user_id,
         role: Role::from_db(&link.role).unwrap_or(Role::User),
     })
+}
+
+/// New invitations one person may ask for from an expired link in a day.
+const NEW_INVITATIONS_PER_DAY: i64 = 3;
+
+/// Someone whose invitation link expired asks for a new one: it is sent if they are still Invite
+/// pending and have not asked too often. The answer never says which, so a link found lying
+/// around tells nothing; the new link goes only to the invited address.
+pub async fn request_new_invitation(state: &AppState, raw: &str, now: i64) -> Result<(), AppError> {
+    let Some(link) = find_link(state, Purpose::Welcome, raw).await? else {
+        return Ok(());
+    };
+    if status_of(Some(&link), now) != LinkStatus::Expired
+        || UserStatus::from_db(&link.status) != Some(UserStatus::InvitePending)
+    {
+        return Ok(());
+    }
+    let mut tx = state.db.begin_write().await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_tokens WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
+    )
+    .bind(link.user_id)
+    .bind(Purpose::Welcome.as_str())
+    .bind(now - 24 * 3600)
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent >= NEW_INVITATIONS_PER_DAY {
+        return Ok(());
+    }
+    let locale: String = sqlx::query_scalar("SELECT locale FROM users WHERE id = $1")
+        .bind(link.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let invitee = invitations::Invitee {
+        user_id: link.user_id,
+        email: Email::parse(&link.email).map_err(|_| AppError::NotFound)?,
+        locale: Locale::from_tag(&locale).unwrap_or_default(),
+    };
+    let org = OrgId(link.org_id);
+    invitations::send(&mut tx, state, org, &[invitee], &link.org_name, now).await?;
+    audit::record(
+        &mut tx,
+        audit::Event {
+            org: Some(org),
+            actor: Some(link.user_id),
+            action: Action::InvitationsSent,
+            detail: &format!("{} (asked from an expired link)", link.email),
+            client_address: None,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -4,6 +4,7 @@
 pub mod account_tokens;
 pub mod licences;
 pub mod organisations;
+pub mod user_table;
 pub mod users;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -28,6 +29,34 @@ pub fn placeholders(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
+/// `$3, $4, $5` for `count` values numbered from `first`: the list of an `IN (...)`.
+pub fn numbered(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `sql`, whose numbered values are `fixed` and then the `{ids}` list, once per chunk of
+/// `ids`; the rows changed. Keeps every statement under each database's limit on values.
+pub async fn execute_for_ids(
+    tx: &mut WriteTx,
+    sql: &str,
+    fixed: &[i64],
+    ids: &[i64],
+) -> Result<u64, sqlx::Error> {
+    let mut changed = 0;
+    for chunk in ids.chunks(500) {
+        let sql = sql.replace("{ids}", &numbered(fixed.len() + 1, chunk.len()));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in fixed.iter().chain(chunk) {
+            query = query.bind(*value);
+        }
+        changed += query.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(changed)
+}
+
 #[derive(Clone)]
 pub struct Db {
     writer: SqlitePool,
@@ -44,6 +73,9 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // 16 MB of pages per connection keeps the users table's indexes of a large
+            // organisation in memory rather than re-read from the file on each page.
+            .pragma("cache_size", "-16000")
             .busy_timeout(Duration::from_secs(5));
         if let Some(folder) = options
             .get_filename()
@@ -96,5 +128,6 @@ mod tests {
     fn placeholders_number_every_value_of_every_row() {
         assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(super::placeholders(1, 1), "($1)");
+        assert_eq!(super::numbered(3, 3), "$3, $4, $5");
     }
 }

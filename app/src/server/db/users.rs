@@ -5,18 +5,20 @@ use crate::domain::{Email, OrgId, Role, UserStatus};
 use crate::locales::Locale;
 use sqlx::SqlitePool;
 
-/// Inserts a user who has been invited but has not signed in yet.
+/// Inserts a user who has been invited, whose invitation runs out at `expires_at`, but who has
+/// not signed in yet.
 pub async fn insert_pending(
     tx: &mut WriteTx,
     org: OrgId,
     email: &Email,
     role: Role,
     locale: Locale,
+    expires_at: i64,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO users (org_id, email, role, status, locale, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         RETURNING id",
+        "INSERT INTO users (org_id, email, role, status, locale, created_at, invited_at, invitation_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
     )
     .bind(org.0)
     .bind(email.as_str())
@@ -24,6 +26,7 @@ pub async fn insert_pending(
     .bind(UserStatus::InvitePending.as_str())
     .bind(locale.tag())
     .bind(now)
+    .bind(expires_at)
     .fetch_one(&mut **tx)
     .await
 }
