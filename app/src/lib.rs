@@ -25,7 +25,7 @@ use pages::{
     settings::SettingsPage,
     setup::SetupPage,
     sign_in::SignInPage,
-    users::UsersPage,
+    users::{PersonPage, UsersPage},
     welcome::WelcomePage,
 };
 
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
+                    <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
                     <Route path=path!("settings") view=SettingsPage ssr=ssr.clone()/>
                     <Route path=path!("setup") view=SetupPage ssr=ssr.clone()/>

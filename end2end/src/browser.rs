@@ -329,7 +329,7 @@ impl Page {
         folder.join(stem)
     }
 
-    async fn close(self) {
+    pub async fn close(self) {
         let _ = self.client.close().await;
     }
 }

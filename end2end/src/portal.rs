@@ -107,6 +107,12 @@ impl Portal {
     /// The newest link under `path` (e.g. `/welcome/`) in the mail the portal has written, waiting
     /// for the mail worker to deliver it.
     pub async fn link_in_mail(&self, path: &str) -> String {
+        self.link_in_mail_to("", path).await
+    }
+
+    /// The newest link under `path` in the mail written to `recipient` (any recipient if empty).
+    pub async fn link_in_mail_to(&self, recipient: &str, path: &str) -> String {
+        let to = format!("To: {recipient}");
         let started = Instant::now();
         loop {
             let mut mails: Vec<(std::time::SystemTime, String)> =
@@ -121,6 +127,9 @@ impl Portal {
                     .collect();
             mails.sort();
             let link = mails.iter().rev().find_map(|(_, raw)| {
+                if !recipient.is_empty() && !raw.contains(&to) {
+                    return None;
+                }
                 let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
                 let start = unfolded.find(&format!("{}{path}", self.url))?;
                 Some(
@@ -135,7 +144,7 @@ impl Portal {
             }
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "no mail with a {path} link in {}",
+                "no mail to {recipient:?} with a {path} link in {}",
                 self.mail_dir().display()
             );
             tokio::time::sleep(Duration::from_millis(100)).await;

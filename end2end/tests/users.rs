@@ -1,7 +1,9 @@
 //! Adding people in a real browser: paste 20 lines with 2 bad ones, see the preview, choose
-//! services, submit, and find the bad lines back in the box; and the same form with JavaScript off.
+//! services, submit, find the bad lines back in the box and 18 Invite pending in the table; one
+//! of them accepts in a second browser and the admin's table shows them Active. Then the row
+//! actions and the person's page. All of it with JavaScript on and off.
 
-use end2end::flows::create_first_admin;
+use end2end::flows::{create_first_admin, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
 
 const ACME: &[&str] = &[
@@ -66,7 +68,131 @@ async fn add_people(page: &Page, portal: &Portal) -> Outcome {
     }
     page.visit("/").await?;
     page.wait_for_text("[data-test=count-invite-pending] dd", "18")
-        .await
+        .await?;
+    the_table_follows_an_accepted_invitation(page, portal).await?;
+    row_actions_and_the_person_page(page).await
+}
+
+const PENDING_ROWS: &str = "[data-test=user-row][data-status=invite_pending]";
+
+async fn rows(page: &Page, css: &str) -> Result<usize, end2end::Failure> {
+    let count = page
+        .execute(&format!(
+            "return document.querySelectorAll('{css}').length;"
+        ))
+        .await?;
+    Ok(count.as_u64().unwrap_or(0) as usize)
+}
+
+/// 18 Invite pending in the table; Person 7 accepts in another browser; the table says Active
+/// (by itself with scripting, after a reload without).
+async fn the_table_follows_an_accepted_invitation(page: &Page, portal: &Portal) -> Outcome {
+    page.visit("/users").await?;
+    page.wait_for("[data-test=users-table]").await?;
+    check(
+        page.attribute("details.add-people", "open")
+            .await?
+            .is_none(),
+        "with people in the organisation, adding people should be folded away",
+    )?;
+    let pending = rows(page, PENDING_ROWS).await?;
+    check(
+        pending == 18,
+        format!("{pending} Invite pending rows, not 18"),
+    )?;
+    page.wait_for_text(
+        "[data-test=status-counts] [data-status=invite_pending] .n",
+        "18",
+    )
+    .await?;
+    page.wait_for_text("[data-test=status-counts] [data-status=active] .n", "1")
+        .await?;
+    if page.browser == Browser::Chromium
+        && page.scripting == Scripting::On
+        && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+    {
+        page.screenshot(&workspace_root().join("docs/users-table.png"))
+            .await?;
+    }
+
+    let link = portal
+        .link_in_mail_to("person7@acme.example", "/welcome/")
+        .await;
+    let invitee = Page::open(page.browser, Scripting::On, &portal.url).await;
+    let accepted = async {
+        invitee.open_link(&link).await?;
+        invitee.fill("#field-name", "Person Seven").await?;
+        invitee.fill("#field-password", PASSWORD).await?;
+        invitee.fill("#field-password_again", PASSWORD).await?;
+        invitee.click("button[type=submit].primary").await?;
+        invitee.wait_for("[data-test=person]").await.map(|_| ())
+    }
+    .await;
+    invitee.close().await;
+    accepted?;
+
+    let active = "[data-test=user-row][data-email='person7@acme.example'][data-status=active]";
+    if page.scripting == Scripting::Off {
+        page.visit("/users").await?;
+    }
+    page.wait_for(active).await?;
+    let pending = rows(page, PENDING_ROWS).await?;
+    check(
+        pending == 17,
+        format!("{pending} Invite pending rows, not 17"),
+    )
+}
+
+/// Resend from a row, then the person's page: services saved, role shown to full admins.
+async fn row_actions_and_the_person_page(page: &Page) -> Outcome {
+    page.visit("/users?q=person3%40").await?;
+    let shown = rows(page, "[data-test=user-row]").await?;
+    check(shown == 1, format!("searching person3@ shows {shown} rows"))?;
+    page.click("[data-test=user-row] button[name=row]").await?;
+    page.wait_for_text("[data-test=act-result]", "Invitations sent: 1.")
+        .await?;
+
+    // Two ticked rows, one bulk action.
+    page.visit("/users?status=invite_pending&sort=email")
+        .await?;
+    page.click("[data-email='person10@acme.example'] input[type=checkbox]")
+        .await?;
+    page.click("[data-email='person11@acme.example'] input[type=checkbox]")
+        .await?;
+    page.click("#bulk-actions button[value=revoke]").await?;
+    page.wait_for_text("[data-test=act-result]", "Invitations revoked: 2.")
+        .await?;
+    page.visit("/users?status=expired").await?;
+    let expired = rows(page, "[data-test=user-row][data-status=expired]").await?;
+    check(
+        expired == 2,
+        format!("{expired} Expired rows after revoking 2"),
+    )?;
+
+    page.visit("/users?q=person3%40").await?;
+    page.click("[data-test=user-row] a.name").await?;
+    page.wait_for_text("h1", "Person 3").await?;
+    page.wait_until_interactive().await?;
+    page.check_accessibility().await?;
+    if page.browser == Browser::Chromium
+        && page.scripting == Scripting::On
+        && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+    {
+        page.screenshot(&workspace_root().join("docs/person.png"))
+            .await?;
+    }
+    page.click("input[name=calling]").await?;
+    page.click("section[aria-labelledby=person-services] button[type=submit]")
+        .await?;
+    page.wait_for_text("[data-test=saved]", "Services saved.")
+        .await?;
+    let checked = page
+        .execute("return document.querySelector('input[name=calling]').checked;")
+        .await?;
+    check(
+        checked.as_bool() == Some(true),
+        "calling is not ticked after saving",
+    )
 }
 
 #[tokio::test]

@@ -29,6 +29,8 @@ pub struct AddOutcome {
 pub struct AddPeopleSetup {
     pub licences: Vec<LicenceUse>,
     pub submission: String,
+    /// Everyone in the organisation: with only the administrator, the form starts open.
+    pub people: i64,
 }
 
 /// Seats of one service in the plan, and how many are taken.
@@ -53,6 +55,7 @@ pub async fn add_form() -> Result<AddPeopleSetup, AppError> {
     Ok(AddPeopleSetup {
         licences: users::licence_use(&state, session.org).await?,
         submission: tokens::generate().raw,
+        people: users::people(&state, session.org).await?,
     })
 }
 

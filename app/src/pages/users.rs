@@ -1,14 +1,22 @@
-//! The Users screen: adding people (full administrators), and, with the next steps of its issue,
-//! the table of everyone in the organisation.
+//! The Users screen: the table of everyone in the organisation, adding people (full
+//! administrators), adding administrators, and one person's page.
 
 mod add;
+mod admins;
+mod badge;
+mod bulk;
+mod person;
+mod table;
 
 use crate::api::account::Me;
 use crate::domain::Role;
 use crate::locales::{t, Key};
 use add::AddPeople;
+use admins::AddAdministrator;
 use leptos::prelude::*;
 use leptos_meta::Title;
+pub use person::PersonPage;
+use table::UserTable;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -17,5 +25,7 @@ pub fn UsersPage() -> impl IntoView {
         <Title text=t(Key::UsersTitle)/>
         <h1>{t(Key::UsersTitle)}</h1>
         {full_admin.then(|| view! { <AddPeople/> })}
+        <UserTable/>
+        {full_admin.then(|| view! { <AddAdministrator/> })}
     }
 }

@@ -40,6 +40,16 @@ pub async fn licence_use(state: &AppState, org: OrgId) -> Result<Vec<LicenceUse>
     Ok(uses)
 }
 
+/// How many people the organisation has, whatever their status.
+pub async fn people(state: &AppState, org: OrgId) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(SUM(n), 0) FROM user_counts WHERE org_id = $1")
+            .bind(org.0)
+            .fetch_one(state.db.reader())
+            .await?,
+    )
+}
+
 fn field(field: &str, reason: Key, args: &[(&str, String)]) -> FieldError {
     FieldError {
         field: field.to_owned(),

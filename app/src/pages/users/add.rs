@@ -1,6 +1,7 @@
 //! Adding people by typing or pasting: a live preview from the same parser the server uses, the
 //! services with the licences left, and the answer, with the lines to fix put back in the box.
 
+use crate::api::user_actions::known_addresses;
 use crate::api::users::{add_form, AddOutcome, AddPeopleSetup, AddUsers};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
@@ -11,20 +12,30 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// A fold above the table: open when the organisation is new (only its administrator) or when it
+/// holds the answer of a submit made without scripting.
 #[component]
 pub fn AddPeople() -> impl IntoView {
     let form = Resource::new(|| (), |_| add_form());
+    let query = use_query_map();
     view! {
-        <section class="card add-people" aria-labelledby="add-people-title">
-            <h2 id="add-people-title">{t(Key::AddPeopleTitle)}</h2>
-            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
-                <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        form.await.map(|form| view! { <AddPeopleForm form/> })
-                    })}
-                </Suspense>
-            </ErrorBoundary>
-        </section>
+        <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+            <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    form.await.map(|form| {
+                        let open = form.people <= 1 || query.read_untracked().get("added").is_some();
+                        view! {
+                            <details class="card add-people" open=open>
+                                <summary>
+                                    <h2 id="add-people-title">{t(Key::AddPeopleTitle)}</h2>
+                                </summary>
+                                <AddPeopleForm form/>
+                            </details>
+                        }
+                    })
+                })}
+            </Suspense>
+        </ErrorBoundary>
     }
 }
 
@@ -113,6 +124,31 @@ fn AddPeopleForm(form: AddPeopleSetup) -> impl IntoView {
 fn Preview(text: RwSignal<String>) -> impl IntoView {
     let locale = use_locale();
     let parsed = Memo::new(move |_| paste::parse(&text.get()));
+    // Which addresses already belong to people here is the server's to say: asked once the admin
+    // pauses typing, not on every key. A plain signal, not a resource, so the answer never puts
+    // the form back into its loading state.
+    let known = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let typed = text.get();
+        set_timeout(
+            move || {
+                if text.get_untracked() != typed {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let found = if typed.trim().is_empty() {
+                        Vec::new()
+                    } else {
+                        known_addresses(typed.clone()).await.unwrap_or_default()
+                    };
+                    if text.get_untracked() == typed {
+                        known.set(found);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(400),
+        );
+    });
     let view = move || {
         if text.with(|t| t.trim().is_empty()) {
             return None;
@@ -128,11 +164,26 @@ fn Preview(text: RwSignal<String>) -> impl IntoView {
             }
             .into_any(),
             Ok(parsed) => {
-                let count = parsed.valid.len().to_string();
+                let known = known.get();
+                let already: Vec<String> = parsed
+                    .valid
+                    .iter()
+                    .map(|e| e.email.as_str().to_owned())
+                    .filter(|e| known.contains(e))
+                    .collect();
+                let count = (parsed.valid.len() - already.len()).to_string();
                 view! {
                     <p class="ready" data-test="preview-ready">
                         {locale.format(Key::PreviewReady, &[("count", &count)])}
                     </p>
+                    {(!already.is_empty()).then(|| {
+                        let list = already.join(", ");
+                        view! {
+                            <p class="already" data-test="preview-already">
+                                {locale.format(Key::PreviewAlreadyUsers, &[("list", &list)])}
+                            </p>
+                        }
+                    })}
                     <ul class="preview-problems" data-test="preview-problems">
                         {parsed
                             .invalid
