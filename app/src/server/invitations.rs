@@ -16,6 +16,14 @@ pub struct Invitee {
     pub locale: Locale,
 }
 
+/// Whether the invitees are new people, just written with this invitation's time and expiry, or
+/// people invited before.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    First,
+    Again,
+}
+
 /// Sends each invitee a new invitation from `inviter`; links sent before stop working (they
 /// read as expired, so whoever holds one can still ask for a fresh invitation).
 pub async fn send(
@@ -24,6 +32,7 @@ pub async fn send(
     org: OrgId,
     invitees: &[Invitee],
     inviter: &str,
+    round: Round,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     if invitees.is_empty() {
@@ -39,24 +48,9 @@ pub async fn send(
         .map(|t| t.date().to_string())
         .unwrap_or_default();
     let user_ids: Vec<i64> = invitees.iter().map(|i| i.user_id).collect();
-    // A link sent before reads as expired from now on.
-    db::execute_for_ids(
-        tx,
-        "UPDATE account_tokens SET expires_at = $1
-         WHERE org_id = $2 AND purpose = 'welcome' AND used_at IS NULL AND expires_at > $1
-           AND user_id IN ({ids})",
-        &[now, org.0],
-        &user_ids,
-    )
-    .await?;
-    db::execute_for_ids(
-        tx,
-        "UPDATE users SET invited_at = $1, invitation_expires_at = $2, invitation_revoked_at = NULL
-         WHERE org_id = $3 AND id IN ({ids})",
-        &[now, expires_at, org.0],
-        &user_ids,
-    )
-    .await?;
+    if round == Round::Again {
+        renew(tx, org, &user_ids, expires_at, now).await?;
+    }
     let links =
         account_tokens::insert_many(tx, org, &user_ids, Purpose::Welcome, expires_at, now).await?;
     let mails: Vec<outbox::Outgoing> = invitees
@@ -78,5 +72,34 @@ pub async fn send(
         .collect();
     let sender_domain = state.config.mail_from.email.domain().to_owned();
     outbox::enqueue_many(tx, mails, &sender_domain, now).await?;
+    Ok(())
+}
+
+/// For people invited before: their earlier links read as expired from now on, and their new
+/// invitation's time and expiry replace the old (and any withdrawal).
+async fn renew(
+    tx: &mut WriteTx,
+    org: OrgId,
+    user_ids: &[i64],
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    db::execute_for_ids(
+        tx,
+        "UPDATE account_tokens SET expires_at = $1
+         WHERE org_id = $2 AND purpose = 'welcome' AND used_at IS NULL AND expires_at > $1
+           AND user_id IN ({ids})",
+        &[now, org.0],
+        user_ids,
+    )
+    .await?;
+    db::execute_for_ids(
+        tx,
+        "UPDATE users SET invited_at = $1, invitation_expires_at = $2, invitation_revoked_at = NULL
+         WHERE org_id = $3 AND id IN ({ids})",
+        &[now, expires_at, org.0],
+        user_ids,
+    )
+    .await?;
     Ok(())
 }

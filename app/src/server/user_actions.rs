@@ -6,7 +6,7 @@ use super::audit::{self, Action as Audited};
 use super::auth::sessions::Session;
 use super::db::user_table::{self, Person};
 use super::db::{self, WriteTx};
-use super::invitations::{self, Invitee};
+use super::invitations::{self, Invitee, Round};
 use super::{users, AppState};
 use crate::api::user_actions::{ActOutcome, Action};
 use crate::api::user_table::Filter;
@@ -83,7 +83,16 @@ pub async fn act(
                     })
                 })
                 .collect();
-            invitations::send(&mut tx, state, org, &invitees, &inviter(viewer), now).await?;
+            invitations::send(
+                &mut tx,
+                state,
+                org,
+                &invitees,
+                &inviter(viewer),
+                Round::Again,
+                now,
+            )
+            .await?;
         }
         Action::Revoke => revoke_links(&mut tx, org, &chosen, now).await?,
         Action::Deactivate => {
@@ -188,7 +197,8 @@ async fn delete(tx: &mut WriteTx, org: OrgId, ids: &[i64]) -> Result<(), AppErro
     end_sessions(tx, org, ids).await?;
     for sql in [
         "DELETE FROM account_tokens WHERE org_id = $1 AND user_id IN ({ids})",
-        "DELETE FROM user_services WHERE org_id = $1 AND user_id IN ({ids})",
+        // The unary plus: by primary key, not by walking the organisation's services.
+        "DELETE FROM user_services WHERE +org_id = $1 AND user_id IN ({ids})",
         "UPDATE audit_events SET actor_user_id = NULL WHERE org_id = $1 AND actor_user_id IN ({ids})",
         "DELETE FROM users WHERE org_id = $1 AND id IN ({ids})",
     ] {
@@ -292,7 +302,7 @@ pub async fn set_services(
     }
     db::execute_for_ids(
         &mut tx,
-        "DELETE FROM user_services WHERE org_id = $1 AND user_id IN ({ids})",
+        "DELETE FROM user_services WHERE +org_id = $1 AND user_id IN ({ids})",
         &[org.0],
         &[id],
     )
@@ -381,7 +391,16 @@ pub async fn add_admin(
                 email: email.clone(),
                 locale,
             };
-            invitations::send(&mut tx, state, org, &[invitee], &inviter(viewer), now).await?;
+            invitations::send(
+                &mut tx,
+                state,
+                org,
+                &[invitee],
+                &inviter(viewer),
+                Round::Again,
+                now,
+            )
+            .await?;
             record(&mut tx, viewer, Audited::UsersAdded, email.as_str(), now).await?;
             id
         }

@@ -5,7 +5,7 @@ use super::audit::{self, Action};
 use super::auth::sessions::Session;
 use super::auth::tokens;
 use super::db::{self, WriteTx};
-use super::invitations::{self, Invitee};
+use super::invitations::{self, Invitee, Round};
 use super::{now, AppState};
 use crate::api::users::{AddOutcome, LicenceUse};
 use crate::domain::{OrgId, Role, Service, UserStatus};
@@ -182,7 +182,7 @@ pub async fn add_pasted(
             locale,
         })
         .collect();
-    invitations::send(&mut tx, state, org, &invitees, &inviter, now).await?;
+    invitations::send(&mut tx, state, org, &invitees, &inviter, Round::First, now).await?;
 
     let mut already_users: Vec<String> = already.into_iter().collect();
     already_users.sort();

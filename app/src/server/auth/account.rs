@@ -9,7 +9,7 @@ use crate::locales::{Key, Locale};
 use crate::server::audit::{self, Action};
 use crate::server::db::account_tokens::{self, NewAccountToken, Purpose};
 use crate::server::db::WriteTx;
-use crate::server::invitations;
+use crate::server::invitations::{self, Round};
 use crate::server::mail::{outbox, templates};
 use crate::server::AppState;
 
@@ -243,7 +243,16 @@ pub async fn request_new_invitation(state: &AppState, raw: &str, now: i64) -> Re
         locale: Locale::from_tag(&locale).unwrap_or_default(),
     };
     let org = OrgId(link.org_id);
-    invitations::send(&mut tx, state, org, &[invitee], &link.org_name, now).await?;
+    invitations::send(
+        &mut tx,
+        state,
+        org,
+        &[invitee],
+        &link.org_name,
+        Round::Again,
+        now,
+    )
+    .await?;
     audit::record(
         &mut tx,
         audit::Event {

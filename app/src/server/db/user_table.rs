@@ -271,8 +271,10 @@ async fn services_of(
     if ids.is_empty() {
         return Ok(services);
     }
+    // The unary plus keeps the planner off the (org_id, service) index, which would walk every
+    // service of the organisation; the primary key finds these people's rows directly.
     let sql = format!(
-        "SELECT user_id, service FROM user_services WHERE org_id = $1 AND user_id IN ({})",
+        "SELECT user_id, service FROM user_services WHERE +org_id = $1 AND user_id IN ({})",
         super::numbered(2, ids.len())
     );
     let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
