@@ -192,6 +192,23 @@ async fn row_actions_and_the_person_page(page: &Page) -> Outcome {
     check(
         checked.as_bool() == Some(true),
         "calling is not ticked after saving",
+    )?;
+
+    // A new administrator by address: invited, with the role, on their own page.
+    page.visit("/users").await?;
+    page.fill("#field-email", "helper@acme.example").await?;
+    page.select("#add-admin-role", "user_admin").await?;
+    page.click("section[aria-labelledby=add-admin-title] button[type=submit]")
+        .await?;
+    page.wait_for_text("[data-test=saved]", "Role saved.")
+        .await?;
+    page.wait_for_text("h1", "helper@acme.example").await?;
+    let role = page
+        .execute("return document.querySelector('#person-role-select').value;")
+        .await?;
+    check(
+        role.as_str() == Some("user_admin"),
+        format!("the new administrator's role reads {role:?}"),
     )
 }
 
