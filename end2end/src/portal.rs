@@ -112,6 +112,13 @@ impl Portal {
 
     /// The newest link under `path` in the mail written to `recipient` (any recipient if empty).
     pub async fn link_in_mail_to(&self, recipient: &str, path: &str) -> String {
+        let mut links = self.links_in_mail_to(recipient, path, 1).await;
+        links.pop().expect("at least one link")
+    }
+
+    /// Every link under `path` in the mail written to `recipient`, oldest first, once there are
+    /// at least `count` (waiting for the mail worker to deliver them).
+    pub async fn links_in_mail_to(&self, recipient: &str, path: &str, count: usize) -> Vec<String> {
         let to = format!("To: {recipient}");
         let started = Instant::now();
         loop {
@@ -126,25 +133,26 @@ impl Portal {
                     })
                     .collect();
             mails.sort();
-            let link = mails.iter().rev().find_map(|(_, raw)| {
-                if !recipient.is_empty() && !raw.contains(&to) {
-                    return None;
-                }
-                let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
-                let start = unfolded.find(&format!("{}{path}", self.url))?;
-                Some(
-                    unfolded[start..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || ":/.-_".contains(*c))
-                        .collect::<String>(),
-                )
-            });
-            if let Some(link) = link {
-                return link;
+            let links: Vec<String> = mails
+                .iter()
+                .filter(|(_, raw)| recipient.is_empty() || raw.contains(&to))
+                .filter_map(|(_, raw)| {
+                    let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
+                    let start = unfolded.find(&format!("{}{path}", self.url))?;
+                    Some(
+                        unfolded[start..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || ":/.-_".contains(*c))
+                            .collect::<String>(),
+                    )
+                })
+                .collect();
+            if links.len() >= count {
+                return links;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(30),
-                "no mail to {recipient:?} with a {path} link in {}",
+                "fewer than {count} mails to {recipient:?} with a {path} link in {}",
                 self.mail_dir().display()
             );
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -70,7 +70,7 @@ async fn add_people(page: &Page, portal: &Portal) -> Outcome {
     page.wait_for_text("[data-test=count-invite-pending] dd", "18")
         .await?;
     the_table_follows_an_accepted_invitation(page, portal).await?;
-    row_actions_and_the_person_page(page).await
+    row_actions_and_the_person_page(page, portal).await
 }
 
 const PENDING_ROWS: &str = "[data-test=user-row][data-status=invite_pending]";
@@ -143,14 +143,51 @@ async fn the_table_follows_an_accepted_invitation(page: &Page, portal: &Portal) 
     )
 }
 
+/// The first link of a resent invitation reads as expired; its holder asks for a new one, which
+/// arrives by mail.
+async fn the_replaced_link_offers_a_new_invitation(page: &Page, portal: &Portal) -> Outcome {
+    let links = portal
+        .links_in_mail_to("person3@acme.example", "/welcome/", 2)
+        .await;
+    let holder = Page::open(page.browser, page.scripting, &portal.url).await;
+    let asked: Outcome = async {
+        holder.open_link(&links[0]).await?;
+        holder.wait_for_text("h1", "This link has expired").await?;
+        holder.click("button[type=submit].primary").await?;
+        holder
+            .wait_for("[data-test=invitation-sent]:not([hidden])")
+            .await?;
+        if holder.browser == Browser::Chromium
+            && holder.scripting == Scripting::On
+            && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+        {
+            holder
+                .screenshot(&workspace_root().join("docs/new-invitation.png"))
+                .await?;
+        }
+        Ok(())
+    }
+    .await;
+    holder.close().await;
+    asked?;
+    let after = portal
+        .links_in_mail_to("person3@acme.example", "/welcome/", 3)
+        .await;
+    check(
+        after.len() == 3,
+        format!("{} invitation links to person3", after.len()),
+    )
+}
+
 /// Resend from a row, then the person's page: services saved, role shown to full admins.
-async fn row_actions_and_the_person_page(page: &Page) -> Outcome {
+async fn row_actions_and_the_person_page(page: &Page, portal: &Portal) -> Outcome {
     page.visit("/users?q=person3%40").await?;
     let shown = rows(page, "[data-test=user-row]").await?;
     check(shown == 1, format!("searching person3@ shows {shown} rows"))?;
     page.click("[data-test=user-row] button[name=row]").await?;
     page.wait_for_text("[data-test=act-result]", "Invitations sent: 1.")
         .await?;
+    the_replaced_link_offers_a_new_invitation(page, portal).await?;
 
     // Two ticked rows, one bulk action.
     page.visit("/users?status=invite_pending&sort=email")

@@ -36,6 +36,6 @@ pub fn LinkProblem(title: Key, body: Key, children: Children) -> impl IntoView {
     view! {
         <h1 data-test="link-problem">{t(title)}</h1>
         <p>{t(body)}</p>
-        <p class="actions">{children()}</p>
+        <div class="actions">{children()}</div>
     }
 }
