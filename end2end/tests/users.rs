@@ -246,6 +246,34 @@ async fn row_actions_and_the_person_page(page: &Page, portal: &Portal) -> Outcom
     check(
         role.as_str() == Some("user_admin"),
         format!("the new administrator's role reads {role:?}"),
+    )?;
+    // From the page without its "saved" note, so the note can only come from this save; then a
+    // fresh load shows what was stored (the select shows the choice before it is saved).
+    let person_path = page.path().await?;
+    page.visit(&person_path).await?;
+    page.select("#person-role-select", "read_only_admin")
+        .await?;
+    page.click("section[aria-labelledby=person-role] button[type=submit]")
+        .await?;
+    page.wait_for_text("[data-test=saved]", "Role saved.")
+        .await?;
+    page.visit(&person_path).await?;
+    let role = page
+        .execute("return document.querySelector('#person-role-select').value;")
+        .await?;
+    check(
+        role.as_str() == Some("read_only_admin"),
+        format!("after saving read-only the role reads {role:?}"),
+    )?;
+
+    // Deleting asks first, behind a fold that says it cannot be undone.
+    page.click("details.danger-zone summary").await?;
+    page.click("details.danger-zone button.danger").await?;
+    page.wait_for_text("[data-test=act-result]", "Deleted: 1.")
+        .await?;
+    check(
+        page.path().await? == "/users",
+        "after deleting someone the admin is back on the table",
     )
 }
 
