@@ -77,6 +77,11 @@ fn bind(value: Value, values: &mut Vec<Value>) -> String {
     format!("${}", values.len())
 }
 
+/// The search as one quoted phrase for the trigram index: any part of a name or address.
+fn phrase(search: &str) -> String {
+    format!("\"{}\"", search.replace('"', "\"\""))
+}
+
 /// `%text%` for LIKE, with LIKE's own characters taken literally. Lower-cased as SQLite's
 /// `lower()` does (ASCII only), so a name with `Ä` in it is found by the name as written.
 fn like_pattern(search: &str) -> String {
@@ -130,7 +135,13 @@ fn filter_conditions(filter: &Filter, values: &mut Vec<Value>) -> Vec<String> {
             "EXISTS (SELECT 1 FROM user_services s WHERE s.user_id = u.id AND s.service = {p})"
         ));
     }
-    if !filter.search.is_empty() {
+    if filter.search.chars().count() >= 3 {
+        // The trigram index finds any part of three characters or more, in any case.
+        let p = bind(Value::Text(phrase(&filter.search)), values);
+        conditions.push(format!(
+            "u.id IN (SELECT rowid FROM user_search WHERE user_search MATCH {p})"
+        ));
+    } else if !filter.search.is_empty() {
         let p = bind(Value::Text(like_pattern(&filter.search)), values);
         conditions.push(format!(
             "(u.email LIKE {p} ESCAPE '\\' OR lower(u.display_name) LIKE {p} ESCAPE '\\')"
@@ -425,6 +436,12 @@ mod tests {
     fn search_patterns_take_like_characters_literally() {
         assert_eq!(like_pattern("Li_Na"), "%li\\_na%");
         assert_eq!(like_pattern("100%"), "%100\\%%");
+    }
+
+    #[test]
+    fn search_phrases_quote_what_the_admin_typed() {
+        assert_eq!(phrase("li na"), "\"li na\"");
+        assert_eq!(phrase("say \"hi\" OR x"), "\"say \"\"hi\"\" OR x\"");
     }
 
     #[test]
