@@ -1,6 +1,6 @@
 //! The one error type: every failure a server function can answer, with the HTTP status it maps to.
 
-use crate::locales::Key;
+use crate::locales::{Key, Locale};
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,18 @@ pub struct FieldError {
     /// Values the message names (`{given}`, `{service}`), when it names any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<(String, String)>,
+}
+
+impl FieldError {
+    /// The reason in `locale`, with the values it names filled in.
+    pub fn message(&self, locale: Locale) -> String {
+        let args: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        locale.format(self.reason, &args)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

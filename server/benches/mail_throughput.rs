@@ -2,12 +2,14 @@
 //! and discards. Run with `cargo bench -p server --bench mail_throughput`; prints each run and the
 //! median.
 
+mod setup;
+
 use app::domain::Email;
 use app::locales::Locale;
 use app::server::mail::outbox::{self, Outgoing};
 use app::server::mail::templates;
 use app::server::mail::worker::{Settings, Worker};
-use app::server::{now, AppState, Config};
+use app::server::{now, AppState};
 use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -68,18 +70,7 @@ async fn discarding_smtp_server() -> u16 {
 
 async fn one_run(port: u16) -> f64 {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let database_url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let smtp = format!("smtp://127.0.0.1:{port}");
-    let config = Config::from_lookup(|name| match name {
-        "SWITCHBOARD_DATABASE_URL" => Some(database_url.clone()),
-        "SWITCHBOARD_MAIL" => Some(smtp.clone()),
-        _ => None,
-    })
-    .expect("configuration");
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("switchboard")
-        .build();
-    let state = AppState::open(config, options).await.expect("state");
+    let state = setup::state(&dir, &format!("smtp://127.0.0.1:{port}")).await;
 
     let rendered = templates::welcome(
         Locale::En,

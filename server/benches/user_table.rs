@@ -2,14 +2,14 @@
 //! page and the counts per status, as the `users/list` server function computes them.
 //! Run with `cargo bench -p server --bench user_table`; prints each case's median of 25 runs.
 
+mod setup;
+
 use app::api::user_table::{Filter, Sort};
-use app::domain::{Email, Licences, OrgName, Role, Service, UserStatus};
-use app::locales::Locale;
+use app::domain::{Service, UserStatus};
 use app::server::auth::sessions::Session;
 use app::server::db::user_table as db_table;
-use app::server::organisations::{self, NewOrganisation};
 use app::server::user_table::{self, Position};
-use app::server::{AppState, Config};
+use app::server::AppState;
 use std::time::Instant;
 
 const PEOPLE: i64 = 100_000;
@@ -94,44 +94,15 @@ async fn median_ms(
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let database_url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let config = Config::from_lookup(|name| match name {
-        "SWITCHBOARD_DATABASE_URL" => Some(database_url.clone()),
-        "SWITCHBOARD_MAIL" => Some("memory".to_owned()),
-        _ => None,
-    })
-    .expect("configuration");
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("switchboard")
-        .build();
-    let state = AppState::open(config, options).await.expect("state");
-    let provisioned = organisations::create(
-        &state,
-        &NewOrganisation {
-            name: OrgName::parse("Acme").expect("name"),
-            admin: Email::parse("admin@acme.example").expect("address"),
-            licences: Licences::parse("messaging=200000,meetings=200000,calling=200000")
-                .expect("plan"),
-            admin_locale: Locale::En,
-        },
-    )
-    .await
-    .expect("organisation");
+    let state = setup::state(&dir, "memory").await;
+    let viewer = setup::organisation(&state, 200_000).await;
     let now = app::server::now();
     let started = Instant::now();
-    fill(&state, provisioned.org.0, now).await;
+    fill(&state, viewer.org.0, now).await;
     println!(
         "filled {PEOPLE} people in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let viewer = Session {
-        id: 0,
-        org: provisioned.org,
-        user_id: provisioned.admin_user_id,
-        role: Role::FullAdmin,
-        email: "admin@acme.example".to_owned(),
-        display_name: Some("Admin".to_owned()),
-    };
     let filter = |search: &str, status, service| Filter {
         search: search.to_owned(),
         status,

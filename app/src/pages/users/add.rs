@@ -57,14 +57,7 @@ fn AddPeopleForm(form: AddPeopleSetup) -> impl IntoView {
         Some(Err(AppError::Invalid(errors))) => errors
             .iter()
             .filter(|e| e.field == "text" || e.field == "services")
-            .map(|e| {
-                let args: Vec<(&str, &str)> = e
-                    .args
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                locale.format(e.reason, &args)
-            })
+            .map(|e| e.message(locale))
             .collect::<Vec<_>>(),
         _ => Vec::new(),
     };

@@ -75,7 +75,7 @@ pub fn ActResult(action: ServerAction<ActOnUsers>) -> impl IntoView {
         answer.with(|a| match a {
             Some(Err(AppError::Invalid(errors))) => errors
                 .iter()
-                .map(|e| locale.text(e.reason))
+                .map(|e| e.message(locale))
                 .collect::<Vec<_>>()
                 .join(" "),
             _ => String::new(),

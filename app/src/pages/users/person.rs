@@ -142,17 +142,9 @@ fn ServicesForm(
 ) -> impl IntoView {
     let answer = action.value();
     let refused = move || match answer.get() {
-        Some(Err(AppError::Invalid(errors))) => errors
-            .iter()
-            .map(|e| {
-                let args: Vec<(&str, &str)> = e
-                    .args
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                locale.format(e.reason, &args)
-            })
-            .collect::<Vec<_>>(),
+        Some(Err(AppError::Invalid(errors))) => {
+            errors.iter().map(|e| e.message(locale)).collect::<Vec<_>>()
+        }
         _ => Vec::new(),
     };
     let id = detail.user.id;
