@@ -96,6 +96,16 @@ fn owned(form: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
 }
 
 /// A number from the database.
+async fn set_role(app: &TestApp, client: &reqwest::Client, id: &str, role: &str) -> (u16, Value) {
+    call(
+        app,
+        client,
+        "users/set-role",
+        &owned(&[("id", id), ("role", role)]),
+    )
+    .await
+}
+
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(app.state.db.reader())
@@ -511,13 +521,7 @@ async fn one_person_in_full_and_nobody_of_another_organisation() {
     assert_eq!(status, 404, "another organisation's person is not found");
     let (_, outcome, _) = act_on(&app, &other, "deactivate", id).await;
     assert_eq!(outcome.map(|o| o.done), Some(0));
-    let (status, _) = call(
-        &app,
-        &other,
-        "users/set-role",
-        &owned(&[("id", &id.to_string()), ("role", "user_admin")]),
-    )
-    .await;
+    let (status, _) = set_role(&app, &other, &id.to_string(), "user_admin").await;
     assert_eq!(status, 404);
     let (status, _) = call(
         &app,
@@ -1194,13 +1198,7 @@ async fn the_last_active_full_administrator_cannot_step_down() {
     let app = common::spawn_app().await;
     let (provisioned, admin) = app.admin_of("Acme", "admin@acme.example").await;
     let me = provisioned.admin_user_id.to_string();
-    let (status, body) = call(
-        &app,
-        &admin,
-        "users/set-role",
-        &owned(&[("id", &me), ("role", "user_admin")]),
-    )
-    .await;
+    let (status, body) = set_role(&app, &admin, &me, "user_admin").await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["Conflict"], "LastFullAdmin");
 
@@ -1213,13 +1211,7 @@ async fn the_last_active_full_administrator_cannot_step_down() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = call(
-        &app,
-        &admin,
-        "users/set-role",
-        &owned(&[("id", &me), ("role", "read_only_admin")]),
-    )
-    .await;
+    let (status, _) = set_role(&app, &admin, &me, "read_only_admin").await;
     assert_eq!(status, 409);
     assert_eq!(stored(&app, "admin@acme.example").await.1, "full_admin");
     assert_eq!(
@@ -1230,21 +1222,9 @@ async fn the_last_active_full_administrator_cannot_step_down() {
     let second = app
         .add_active_user(provisioned.org, "second@acme.example", Role::User)
         .await;
-    let (status, body) = call(
-        &app,
-        &admin,
-        "users/set-role",
-        &owned(&[("id", &second.to_string()), ("role", "full_admin")]),
-    )
-    .await;
+    let (status, body) = set_role(&app, &admin, &second.to_string(), "full_admin").await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        &app,
-        &admin,
-        "users/set-role",
-        &owned(&[("id", &me), ("role", "user_admin")]),
-    )
-    .await;
+    let (status, body) = set_role(&app, &admin, &me, "user_admin").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(stored(&app, "admin@acme.example").await.1, "user_admin");
     assert_eq!(
@@ -1255,31 +1235,13 @@ async fn the_last_active_full_administrator_cannot_step_down() {
             "admin@acme.example: full_admin -> user_admin",
         ]
     );
-    let (status, _) = call(
-        &app,
-        &admin,
-        "users/set-role",
-        &owned(&[("id", &me), ("role", "full_admin")]),
-    )
-    .await;
+    let (status, _) = set_role(&app, &admin, &me, "full_admin").await;
     assert_eq!(status, 403, "no longer a full administrator");
 
     let (_, second_client) = app.sign_in("second@acme.example", PASSWORD).await;
-    let (status, _) = call(
-        &app,
-        &second_client,
-        "users/set-role",
-        &owned(&[("id", &second.to_string()), ("role", "user")]),
-    )
-    .await;
+    let (status, _) = set_role(&app, &second_client, &second.to_string(), "user").await;
     assert_eq!(status, 409, "now the last one");
-    let (status, body) = call(
-        &app,
-        &second_client,
-        "users/set-role",
-        &owned(&[("id", &me), ("role", "owner")]),
-    )
-    .await;
+    let (status, body) = set_role(&app, &second_client, &me, "owner").await;
     assert_eq!(status, 422);
     assert_eq!(field_reason(&body, "role"), "ErrorInvalid");
     assert_eq!(role_changes(&app).await.len(), 3);
