@@ -168,14 +168,7 @@ pub async fn set_services(
     use crate::locales::use_locale;
     use crate::server::{now, require, user_actions};
     let (state, session) = require(Role::UserAdmin).await?;
-    let services: Vec<Service> = [
-        (messaging, Service::Messaging),
-        (meetings, Service::Meetings),
-        (calling, Service::Calling),
-    ]
-    .into_iter()
-    .filter_map(|(ticked, service)| ticked.map(|_| service))
-    .collect();
+    let services = Service::ticked(messaging, meetings, calling);
     user_actions::set_services(&state, &session, id, &services, use_locale(), now()).await?;
     leptos_axum::redirect(&format!("/users/{id}?saved=services"));
     Ok(())

@@ -73,14 +73,7 @@ pub async fn add_users(
     use crate::locales::use_locale;
     use crate::server::{auth::request, require, users};
     let (state, session) = require(Role::FullAdmin).await?;
-    let services: Vec<Service> = [
-        (messaging, Service::Messaging),
-        (meetings, Service::Meetings),
-        (calling, Service::Calling),
-    ]
-    .into_iter()
-    .filter_map(|(chosen, service)| chosen.map(|_| service))
-    .collect();
+    let services = Service::ticked(messaging, meetings, calling);
     let outcome = users::add_pasted(
         &state,
         &session,

@@ -30,6 +30,22 @@ impl Service {
             .find(|s| s.as_str() == value.trim().to_ascii_lowercase())
     }
 
+    /// The services whose form checkbox was ticked (a ticked box is sent, an unticked one is not).
+    pub fn ticked(
+        messaging: Option<String>,
+        meetings: Option<String>,
+        calling: Option<String>,
+    ) -> Vec<Service> {
+        [
+            (messaging, Service::Messaging),
+            (meetings, Service::Meetings),
+            (calling, Service::Calling),
+        ]
+        .into_iter()
+        .filter_map(|(ticked, service)| ticked.map(|_| service))
+        .collect()
+    }
+
     pub fn label(self) -> Key {
         match self {
             Service::Messaging => Key::ServiceMessaging,
@@ -123,6 +139,16 @@ impl fmt::Display for Licences {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticked_boxes_are_the_services_chosen() {
+        let on = || Some("on".to_owned());
+        assert_eq!(
+            Service::ticked(on(), None, on()),
+            [Service::Messaging, Service::Calling]
+        );
+        assert!(Service::ticked(None, None, None).is_empty());
+    }
 
     #[test]
     fn parses_a_plan() {
