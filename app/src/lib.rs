@@ -25,6 +25,7 @@ use pages::{
     settings::SettingsPage,
     setup::SetupPage,
     sign_in::SignInPage,
+    imports::{ImportPage, ImportProgressPage},
     users::{PersonPage, UsersPage},
     welcome::WelcomePage,
 };
@@ -67,6 +68,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
+                    <Route path=path!("users/import") view=ImportPage ssr=ssr.clone()/>
+                    <Route path=path!("users/imports/:id") view=ImportProgressPage ssr=ssr.clone()/>
                     <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
                     <Route path=path!("settings") view=SettingsPage ssr=ssr.clone()/>

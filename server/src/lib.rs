@@ -1,12 +1,14 @@
 //! The HTTP server: the router with its middleware, and serving it until asked to stop.
 
 mod health;
+mod imports;
 mod language;
 mod operator;
 mod security;
 mod server_fn_status;
 mod tracing_layer;
 
+use app::api::imports::UPLOAD_PATH;
 use app::server::mail::worker::Worker;
 use app::server::AppState;
 use app::{shell, App};
@@ -58,12 +60,18 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(middleware::from_fn(server_fn_status::status_from_app_error))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Added after the body limit above: an upload takes a whole CSV file, and its handler
+        // keeps to the import's own limit.
+        .route(UPLOAD_PATH, post(imports::upload))
+        .route("/api/imports/{id}/result.csv", get(imports::result))
+        .route("/api/users/export.csv", get(imports::export))
+        .route("/users/import/template.csv", get(imports::template))
         .layer(middleware::from_fn(security::refuse_cross_origin_writes))
         .layer(middleware::from_fn_with_state(
             reload_port,
             security::headers,
         ))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(middleware::from_fn(tracing_layer::trace))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -88,6 +96,9 @@ pub async fn serve(
     let shutdown = async move {
         let _ = stopping_http.wait_for(|stop| *stop).await;
     };
+    if let Err(error) = app::server::imports::resume_unfinished(&state).await {
+        tracing::error!("could not resume unfinished imports: {error}");
+    }
     let db = state.db.clone();
     let app = router(state);
     axum::serve(

@@ -25,7 +25,8 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
                    FROM users WHERE org_id = $1
          UNION ALL SELECT 'service ' || user_id || ' ' || service FROM user_services WHERE org_id = $1
          UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
-         UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1",
+         UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1
+         UNION ALL SELECT 'import ' || id || ' ' || state FROM imports WHERE org_id = $1",
     )
     .bind(org)
     .fetch_all(app.state.db.reader())
@@ -75,6 +76,29 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("ids[1]", b_pending.to_string()),
         ("ids[2]", b.admin_user_id.to_string()),
     ];
+    // B has a finished import, so cancelling and undoing have something to find.
+    let b_import = {
+        let session = app::server::auth::sessions::Session {
+            id: 0,
+            org: b.org,
+            user_id: b.admin_user_id,
+            role: app::domain::Role::FullAdmin,
+            email: "admin@beta.example".to_owned(),
+            display_name: None,
+        };
+        let upload = app::server::imports::Upload {
+            file_name: "beta.csv".to_owned(),
+            ..Default::default()
+        };
+        let file = b"Email\r\nimported@beta.example\r\n".to_vec();
+        let id = app::server::imports::start(&app.state, &session, upload, file, app::locales::Locale::En)
+            .await
+            .unwrap();
+        while !app::server::imports::summary(&app.state, b.org, id).await.unwrap().state.is_finished() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        id.to_string()
+    };
     let delete_b_row = format!("delete:{b_user}");
     let resend_b_row = format!("resend:{b_pending}");
     let before = snapshot_of(&app, b.org.0).await;
@@ -163,6 +187,12 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
                 ("role", "user_admin"),
             ],
         ),
+        ("imports/known", &[("emails[0]", "imported@beta.example")]),
+        ("imports/list", &[]),
+        ("imports/get", &[]),
+        ("imports/cancel", &[]),
+        ("imports/undo-plan", &[]),
+        ("imports/undo", &[]),
         ("account/sign-out", &[]),
     ];
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
@@ -195,6 +225,21 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             assert!(body.contains("admin@alpha.example"), "{body}");
         }
     }
+    // The imports' ids are their own: B's import, asked for by id, is not found.
+    let (_, admin_a) = app.sign_in("admin@alpha.example", "alpha changes only").await;
+    for endpoint in ["imports/get", "imports/cancel", "imports/undo-plan", "imports/undo"] {
+        let answer = app.call_as(&admin_a, endpoint, &[("id", b_import.as_str())]).await;
+        assert_eq!(answer.status(), 404, "{endpoint} with B's import");
+    }
+    let result = admin_a
+        .get(app.url(&format!("/api/imports/{b_import}/result.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(result.status(), 404);
+    let export = admin_a.get(app.url("/api/users/export.csv")).send().await.unwrap();
+    let export = export.text().await.unwrap();
+    assert!(!export.contains("beta.example"), "{export}");
     assert_eq!(
         snapshot_of(&app, b.org.0).await,
         before,

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod account;
+pub mod imports;
 pub mod not_found;
 pub mod overview;
 pub mod password_reset;

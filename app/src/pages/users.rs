@@ -25,7 +25,32 @@ pub fn UsersPage() -> impl IntoView {
         <Title text=t(Key::UsersTitle)/>
         <h1>{t(Key::UsersTitle)}</h1>
         {full_admin.then(|| view! { <AddPeople/> })}
+        <FileActions full_admin/>
         <UserTable/>
         {full_admin.then(|| view! { <AddAdministrator/> })}
+    }
+}
+
+/// Import from a file (full administrators) and export the people the table's filter shows.
+#[component]
+fn FileActions(full_admin: bool) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let export = move || {
+        let query = query.read();
+        let mut filter = leptos_router::params::ParamsMap::new();
+        for name in ["q", "status", "service"] {
+            if let Some(value) = query.get(name) {
+                filter.replace(name, value);
+            }
+        }
+        format!("/api/users/export.csv{}", filter.to_query_string())
+    };
+    view! {
+        <p class="actions file-actions">
+            {full_admin.then(|| view! {
+                <a class="button" href="/users/import" id="import-link">{t(Key::ImportFromFile)}</a>
+            })}
+            <a class="button" href=export id="export-link" download="users.csv">{t(Key::ExportToFile)}</a>
+        </p>
     }
 }

@@ -20,6 +20,10 @@ pub enum Action {
     UsersDeleted,
     ServicesChanged,
     RoleChanged,
+    ImportStarted,
+    ImportCancelled,
+    UsersImported,
+    ImportUndone,
 }
 
 impl Action {
@@ -40,6 +44,10 @@ impl Action {
             Action::UsersDeleted => "users_deleted",
             Action::ServicesChanged => "services_changed",
             Action::RoleChanged => "role_changed",
+            Action::ImportStarted => "import_started",
+            Action::ImportCancelled => "import_cancelled",
+            Action::UsersImported => "users_imported",
+            Action::ImportUndone => "import_undone",
         }
     }
 }

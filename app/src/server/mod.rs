@@ -6,6 +6,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod imports;
 pub mod invitations;
 pub mod mail;
 pub mod organisations;

@@ -121,7 +121,7 @@ pub async fn act(
             )
             .await?;
         }
-        Action::Delete => delete(&mut tx, org, &chosen).await?,
+        Action::Delete => delete_people(&mut tx, org, &chosen).await?,
     }
     outcome.done = chosen.len();
     ensure_full_admin_left(&mut tx, org).await?;
@@ -193,7 +193,11 @@ async fn end_sessions(tx: &mut WriteTx, org: OrgId, ids: &[i64]) -> Result<(), A
 
 /// Deletes the people and what hangs on them; the audit trail keeps what they did, unattributed
 /// to a row that no longer exists (the deletion's own event names them).
-async fn delete(tx: &mut WriteTx, org: OrgId, ids: &[i64]) -> Result<(), AppError> {
+pub(crate) async fn delete_people(
+    tx: &mut WriteTx,
+    org: OrgId,
+    ids: &[i64],
+) -> Result<(), AppError> {
     end_sessions(tx, org, ids).await?;
     for sql in [
         "DELETE FROM account_tokens WHERE org_id = $1 AND user_id IN ({ids})",

@@ -13,6 +13,23 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use std::net::SocketAddr;
 
+/// The session behind `headers` if it has at least `role`, for the handlers that are not server
+/// functions (file upload and downloads): 401 when not signed in, 403 when the role is not enough.
+pub async fn require_in(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    role: Role,
+) -> Result<Session, AppError> {
+    let raw = sessions::token_from(headers, &state.config).ok_or(AppError::Unauthorized)?;
+    let session = sessions::find(&state.db, &state.config, &raw, now())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !session.role.at_least(role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(session)
+}
+
 /// The session of the request being served, if it carries a valid one.
 pub async fn current(state: &AppState) -> Result<Option<Session>, AppError> {
     let Some(parts) = use_context::<Parts>() else {

@@ -3,6 +3,7 @@
 
 use crate::api::user_table::{Filter, Sort, UserRow, PAGE_SIZE};
 use crate::domain::{OrgId, Role, Service, UserStatus};
+use crate::import::csv::Existing;
 use crate::locales::Locale;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
@@ -454,4 +455,85 @@ mod tests {
             Some((Value::Text(key), 7)) if key == "li.na@example.com"
         ));
     }
+}
+
+/// Up to `limit` people `filter` matches with ids above `after`, in id order, as an export writes
+/// them, with their services.
+pub async fn export_page(
+    db: &SqlitePool,
+    org: OrgId,
+    filter: &Filter,
+    after: i64,
+    limit: i64,
+    now: i64,
+) -> Result<Vec<(i64, Existing)>, sqlx::Error> {
+    let mut values = vec![Value::Int(org.0), Value::Int(now)];
+    let mut conditions = filter_conditions(filter, &mut values);
+    let a = bind(Value::Int(after), &mut values);
+    conditions.push(format!("u.id > {a}"));
+    let l = bind(Value::Int(limit), &mut values);
+    let sql = format!(
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.display_name, u.phone_number, u.extension, u.locale
+         FROM users u WHERE {} ORDER BY u.id LIMIT {l}",
+        conditions.join(" AND ")
+    );
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
+    for value in values {
+        query = match value {
+            Value::Int(v) => query.bind(v),
+            Value::Text(v) => query.bind(v),
+        };
+    }
+    let rows = query.fetch_all(db).await?;
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(Vec::new());
+    };
+    // The services of the id range, by primary key.
+    let services: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT user_id, service FROM user_services
+         WHERE +org_id = $1 AND user_id >= $2 AND user_id <= $3 ORDER BY user_id, service",
+    )
+    .bind(org.0)
+    .bind(first.0)
+    .bind(last.0)
+    .fetch_all(db)
+    .await?;
+    let mut by_user: HashMap<i64, Vec<Service>> = HashMap::new();
+    for (user_id, service) in services {
+        if let Some(service) = Service::parse(&service) {
+            by_user.entry(user_id).or_default().push(service);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, email, first_name, last_name, display_name, phone, extension, locale)| {
+                let mut services = by_user.remove(&id).unwrap_or_default();
+                services.sort();
+                (
+                    id,
+                    Existing {
+                        email,
+                        first_name,
+                        last_name,
+                        display_name,
+                        services,
+                        phone,
+                        extension,
+                        language: Locale::from_tag(&locale),
+                    },
+                )
+            },
+        )
+        .collect())
 }

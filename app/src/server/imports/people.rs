@@ -1,0 +1,177 @@
+//! The people an import meets: who among the file's addresses is already in the organisation, the
+//! services a row gives, and whether the licences cover the new seats.
+
+use super::Upload;
+use crate::domain::{OrgId, Service};
+use crate::error::{AppError, FieldError};
+use crate::import::csv::{Existing, Person};
+use crate::import::preview;
+use crate::locales::{Key, Locale};
+use crate::server::{db, users, AppState};
+use std::collections::HashMap;
+
+/// A person of the organisation as an import finds them.
+pub struct Known {
+    pub id: i64,
+    pub person: Existing,
+}
+
+type UserRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// The people of `org` among `emails`, by address, with their services.
+pub async fn existing(
+    conn: &mut sqlx::SqliteConnection,
+    org: OrgId,
+    emails: &[&str],
+) -> Result<HashMap<String, Known>, sqlx::Error> {
+    let mut found: HashMap<String, Known> = HashMap::with_capacity(emails.len());
+    let mut by_id: HashMap<i64, String> = HashMap::new();
+    // Chunks keep each statement under every database's limit on values.
+    for chunk in emails.chunks(500) {
+        let sql = format!(
+            "SELECT id, email, first_name, last_name, display_name, phone_number, extension, locale
+             FROM users WHERE org_id = $1 AND email IN ({})",
+            db::numbered(2, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        for email in chunk {
+            query = query.bind(*email);
+        }
+        for (id, email, first, last, display, phone, extension, locale) in
+            query.fetch_all(&mut *conn).await?
+        {
+            by_id.insert(id, email.clone());
+            found.insert(
+                email.clone(),
+                Known {
+                    id,
+                    person: Existing {
+                        email,
+                        first_name: first,
+                        last_name: last,
+                        display_name: display,
+                        services: Vec::new(),
+                        phone,
+                        extension,
+                        language: Locale::from_tag(&locale),
+                    },
+                },
+            );
+        }
+    }
+    let ids: Vec<i64> = by_id.keys().copied().collect();
+    for chunk in ids.chunks(500) {
+        // The unary plus: by primary key, not by walking the organisation's services.
+        let sql = format!(
+            "SELECT user_id, service FROM user_services WHERE +org_id = $1 AND user_id IN ({}) ORDER BY user_id, service",
+            db::numbered(2, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for (user_id, service) in query.fetch_all(&mut *conn).await? {
+            if let (Some(email), Some(service)) = (by_id.get(&user_id), Service::parse(&service)) {
+                if let Some(known) = found.get_mut(email) {
+                    known.person.services.push(service);
+                }
+            }
+        }
+    }
+    for known in found.values_mut() {
+        known.person.services.sort();
+    }
+    Ok(found)
+}
+
+/// For the preview: the people of `org` among `emails` as they are now.
+pub async fn known(
+    state: &AppState,
+    org: OrgId,
+    emails: &[String],
+) -> Result<Vec<Existing>, AppError> {
+    if emails.len() > crate::api::imports::KNOWN_BATCH {
+        return Err(AppError::invalid("emails", Key::ErrorInvalid));
+    }
+    let normalised: Vec<String> = emails
+        .iter()
+        .filter_map(|e| crate::domain::Email::parse(e).ok())
+        .map(|e| e.as_str().to_owned())
+        .collect();
+    let refs: Vec<&str> = normalised.iter().map(String::as_str).collect();
+    let mut conn = state.db.reader().acquire().await?;
+    let mut found: Vec<Existing> = existing(&mut conn, org, &refs)
+        .await?
+        .into_values()
+        .map(|k| k.person)
+        .collect();
+    found.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(found)
+}
+
+/// Refuses the whole file when it needs more seats of a service than are left, saying by how
+/// many, before anything is written. The job checks again row by row, since seats may go meanwhile.
+pub async fn check_licences(
+    state: &AppState,
+    org: OrgId,
+    people: &[Person],
+    upload: &Upload,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let emails: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
+    let mut conn = state.db.reader().acquire().await?;
+    let known = existing(&mut conn, org, &emails).await?;
+    drop(conn);
+    let known: HashMap<String, Existing> = known.into_iter().map(|(k, v)| (k, v.person)).collect();
+    let needed = preview::seats_needed(
+        people,
+        &known,
+        upload.update_existing,
+        &upload.default_services,
+    );
+    let uses = users::licence_use(state, org).await?;
+    let mut errors = Vec::new();
+    for service in Service::ALL {
+        let Some(&needed) = needed.get(&service) else {
+            continue;
+        };
+        let label = locale.text(service.label()).to_owned();
+        let refusal = match uses.iter().find(|u| u.service == service) {
+            None => Some((Key::ServiceNotInPlan, vec![("service", label)])),
+            Some(used) if needed > used.left() => Some((
+                Key::LicenceShort,
+                vec![
+                    ("service", label),
+                    ("left", used.left().to_string()),
+                    ("needed", needed.to_string()),
+                    ("short", (needed - used.left()).to_string()),
+                ],
+            )),
+            Some(_) => None,
+        };
+        if let Some((reason, args)) = refusal {
+            errors.push(FieldError {
+                field: "services".to_owned(),
+                reason,
+                args: args
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
