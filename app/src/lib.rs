@@ -18,6 +18,7 @@ use leptos_router::{path, SsrMode};
 use locales::{t, use_locale, Key};
 use pages::{
     account::AccountPage,
+    imports::{ImportPage, ImportProgressPage},
     not_found::NotFoundPage,
     overview::OverviewPage,
     password_reset::{ForgotPasswordPage, ResetPasswordPage},
@@ -25,7 +26,6 @@ use pages::{
     settings::SettingsPage,
     setup::SetupPage,
     sign_in::SignInPage,
-    imports::{ImportPage, ImportProgressPage},
     users::{PersonPage, UsersPage},
     welcome::WelcomePage,
 };

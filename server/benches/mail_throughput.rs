@@ -86,7 +86,7 @@ async fn one_run(port: u16) -> f64 {
             idempotency_key: format!("bench:{n}"),
             kind: "welcome",
             to: &to,
-            rendered: rendered.clone(),
+            body: outbox::Body::Rendered(rendered.clone()),
         };
         outbox::enqueue(&mut tx, mail, "switchboard.test", now())
             .await

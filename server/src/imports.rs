@@ -103,12 +103,21 @@ pub async fn upload(
 fn download(file_name: &str, body: Body) -> Response {
     let ascii: String = file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!("attachment; filename=\"{ascii}\"");
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(CONTENT_DISPOSITION, value);
@@ -161,5 +170,8 @@ pub async fn export(
 
 /// The template to fill in: the columns an import reads, with example rows.
 pub async fn template() -> Response {
-    download("switchboard-users-template.csv", Body::from(csv::template()))
+    download(
+        "switchboard-users-template.csv",
+        Body::from(csv::template()),
+    )
 }

@@ -55,7 +55,10 @@ async fn finished(app: &TestApp, client: &reqwest::Client, id: i64) -> ImportSum
         if progress.summary.state.is_finished() {
             return progress.summary;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "import never ends");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "import never ends"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -153,7 +156,11 @@ async fn a_file_is_applied_as_a_job_with_every_row_accounted_for() {
     assert_eq!(lines.len(), 6, "{result}");
     assert!(lines[0].ends_with("Row,Outcome,Reason"), "{}", lines[0]);
     assert!(lines[1].contains(",2,Created,"), "{}", lines[1]);
-    assert!(lines[4].contains(",5,Failed,") && lines[4].contains("Email"), "{}", lines[4]);
+    assert!(
+        lines[4].contains(",5,Failed,") && lines[4].contains("Email"),
+        "{}",
+        lines[4]
+    );
     assert!(lines[5].contains("row 3"), "{}", lines[5]);
 
     // The history lists it.
@@ -168,7 +175,8 @@ async fn a_file_is_applied_as_a_job_with_every_row_accounted_for() {
 async fn uploading_the_same_file_again_adds_no_one_and_sends_no_second_invitation() {
     let app = common::spawn_app().await;
     let (org, admin) = app.admin_of("Acme", "admin@acme.test").await;
-    let file = format!("{HEADER},,One,one@acme.test,TRUE,,,,,\r\n,,Two,two@acme.test,TRUE,,,,,\r\n");
+    let file =
+        format!("{HEADER},,One,one@acme.test,TRUE,,,,,\r\n,,Two,two@acme.test,TRUE,,,,,\r\n");
     let first = start(&app, &admin, &file, "").await;
     assert_eq!(counts(&finished(&app, &admin, first).await), (2, 0, 0, 0));
     let sent = app.wait_for_mail(3).await.len();
@@ -202,7 +210,10 @@ async fn existing_people_are_updated_only_when_asked_and_undo_puts_them_back() {
     assert_eq!(services_of(&app, "pat@acme.test").await, ["messaging"]);
 
     let updating = start(&app, &admin, &changed.replace("new@", "newer@"), "update=1").await;
-    assert_eq!(counts(&finished(&app, &admin, updating).await), (1, 1, 0, 0));
+    assert_eq!(
+        counts(&finished(&app, &admin, updating).await),
+        (1, 1, 0, 0)
+    );
     assert_eq!(services_of(&app, "pat@acme.test").await, ["meetings"]);
     let pat = users(&app, org.org)
         .await
@@ -213,14 +224,27 @@ async fn existing_people_are_updated_only_when_asked_and_undo_puts_them_back() {
 
     // Undo says what it will do, then does it: Newer removed, Pat restored.
     let id = updating.to_string();
-    let answer = app.call_as(&admin, "imports/undo-plan", &[("id", &id)]).await;
+    let answer = app
+        .call_as(&admin, "imports/undo-plan", &[("id", &id)])
+        .await;
     let plan: UndoPlan = answer.json().await.expect("plan");
     assert_eq!((plan.remove, plan.restore, plan.keep), (1, 1, 0));
-    assert_eq!(users(&app, org.org).await.len(), 4, "the plan changes nothing");
+    assert_eq!(
+        users(&app, org.org).await.len(),
+        4,
+        "the plan changes nothing"
+    );
     let answer = app.call_as(&admin, "imports/undo", &[("id", &id)]).await;
     assert_eq!(answer.status(), 200);
-    let emails: Vec<String> = users(&app, org.org).await.into_iter().map(|p| p.0).collect();
-    assert_eq!(emails, ["admin@acme.test", "new@acme.test", "pat@acme.test"]);
+    let emails: Vec<String> = users(&app, org.org)
+        .await
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(
+        emails,
+        ["admin@acme.test", "new@acme.test", "pat@acme.test"]
+    );
     assert_eq!(services_of(&app, "pat@acme.test").await, ["messaging"]);
     let pat = users(&app, org.org)
         .await
@@ -241,9 +265,10 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
     // The state alone: no mail worker, so the invitations wait in the outbox.
     let dir = tempfile::tempdir().expect("folder");
     let state = common::open_state(&dir, "http://portal.test", &[]).await;
-    let org = app::server::organisations::create(&state, &common::new_org("Acme", "admin@acme.test"))
-        .await
-        .expect("organisation");
+    let org =
+        app::server::organisations::create(&state, &common::new_org("Acme", "admin@acme.test"))
+            .await
+            .expect("organisation");
     let admin = app::server::auth::sessions::Session {
         id: 0,
         org: org.org,
@@ -252,7 +277,9 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
         email: "admin@acme.test".to_owned(),
         display_name: Some("Admin".to_owned()),
     };
-    let file = format!("{HEADER},,A,a@acme.test,,,,,,\r\n,,B,b@acme.test,,,,,,\r\n,,C,c@acme.test,,,,,,\r\n");
+    let file = format!(
+        "{HEADER},,A,a@acme.test,,,,,,\r\n,,B,b@acme.test,,,,,,\r\n,,C,c@acme.test,,,,,,\r\n"
+    );
     let id = app::server::imports::start(
         &state,
         &admin,
@@ -277,10 +304,12 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
     }
     // C accepted their invitation (as the welcome page would record it).
     let mut tx = state.db.begin_write().await.expect("tx");
-    sqlx::query("UPDATE users SET status = 'active', password_hash = 'x' WHERE email = 'c@acme.test'")
-        .execute(&mut *tx)
-        .await
-        .expect("accept");
+    sqlx::query(
+        "UPDATE users SET status = 'active', password_hash = 'x' WHERE email = 'c@acme.test'",
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("accept");
     tx.commit().await.expect("commit");
 
     let plan = app::server::imports::undo_plan(&state, org.org, id)
@@ -349,7 +378,11 @@ async fn bad_files_and_licence_shortfalls_are_refused_whole_with_their_reason() 
         ("picture.csv", png, "is a picture"),
         ("empty.csv", Vec::new(), "is empty"),
         ("header.csv", HEADER.as_bytes().to_vec(), "nobody under it"),
-        ("names.csv", b"Name,Phone\r\nAna,123\r\n".to_vec(), "no column holds email"),
+        (
+            "names.csv",
+            b"Name,Phone\r\nAna,123\r\n".to_vec(),
+            "no column holds email",
+        ),
         (
             "calling.csv",
             format!("{HEADER}{too_many_calling}").into_bytes(),
@@ -416,7 +449,13 @@ async fn only_full_administrators_import_and_other_organisations_imports_are_not
     let app = common::spawn_app().await;
     let (acme, admin) = app.admin_of("Acme", "admin@acme.test").await;
     let (_, other) = app.admin_of("Globex", "admin@globex.test").await;
-    let id = start(&app, &admin, &format!("{HEADER},,A,a@acme.test,,,,,,\r\n"), "").await;
+    let id = start(
+        &app,
+        &admin,
+        &format!("{HEADER},,A,a@acme.test,,,,,,\r\n"),
+        "",
+    )
+    .await;
     finished(&app, &admin, id).await;
 
     app.add_active_user(acme.org, "reader@acme.test", Role::ReadOnlyAdmin)
@@ -424,7 +463,14 @@ async fn only_full_administrators_import_and_other_organisations_imports_are_not
     let (_, reader) = app.sign_in("reader@acme.test", PASSWORD).await;
     let (status, _) = upload(&app, &reader, "x.csv", HEADER.as_bytes().to_vec(), "").await;
     assert_eq!(status, 403);
-    let (status, _) = upload(&app, &common::browser(), "x.csv", HEADER.as_bytes().to_vec(), "").await;
+    let (status, _) = upload(
+        &app,
+        &common::browser(),
+        "x.csv",
+        HEADER.as_bytes().to_vec(),
+        "",
+    )
+    .await;
     assert_eq!(status, 401);
     // A read-only administrator sees the history, the progress and the result, and changes nothing.
     assert_eq!(progress(&app, &reader, id).await.0, 200);
@@ -454,15 +500,26 @@ async fn only_full_administrators_import_and_other_organisations_imports_are_not
     let answer = app
         .call_as(&other, "imports/known", &[("emails[0]", "a@acme.test")])
         .await;
-    assert_eq!(answer.json::<Value>().await.expect("json"), serde_json::json!([]));
+    assert_eq!(
+        answer.json::<Value>().await.expect("json"),
+        serde_json::json!([])
+    );
     let answer = app
-        .call_as(&admin, "imports/known", &[("emails[0]", "A@acme.test"), ("emails[1]", "nobody@acme.test")])
+        .call_as(
+            &admin,
+            "imports/known",
+            &[
+                ("emails[0]", "A@acme.test"),
+                ("emails[1]", "nobody@acme.test"),
+            ],
+        )
         .await;
     let known: Value = answer.json().await.expect("json");
     assert_eq!(known[0]["email"], "a@acme.test", "{known}");
     assert_eq!(known.as_array().map(Vec::len), Some(1));
     // The template is for anyone.
-    let (status, template) = get_text(&common::browser(), &app.url("/users/import/template.csv")).await;
+    let (status, template) =
+        get_text(&common::browser(), &app.url("/users/import/template.csv")).await;
     assert_eq!(status, 200);
     assert!(template.contains("Email"));
 }

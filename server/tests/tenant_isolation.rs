@@ -91,10 +91,21 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             ..Default::default()
         };
         let file = b"Email\r\nimported@beta.example\r\n".to_vec();
-        let id = app::server::imports::start(&app.state, &session, upload, file, app::locales::Locale::En)
+        let id = app::server::imports::start(
+            &app.state,
+            &session,
+            upload,
+            file,
+            app::locales::Locale::En,
+        )
+        .await
+        .unwrap();
+        while !app::server::imports::summary(&app.state, b.org, id)
             .await
-            .unwrap();
-        while !app::server::imports::summary(&app.state, b.org, id).await.unwrap().state.is_finished() {
+            .unwrap()
+            .state
+            .is_finished()
+        {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         id.to_string()
@@ -226,9 +237,18 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         }
     }
     // The imports' ids are their own: B's import, asked for by id, is not found.
-    let (_, admin_a) = app.sign_in("admin@alpha.example", "alpha changes only").await;
-    for endpoint in ["imports/get", "imports/cancel", "imports/undo-plan", "imports/undo"] {
-        let answer = app.call_as(&admin_a, endpoint, &[("id", b_import.as_str())]).await;
+    let (_, admin_a) = app
+        .sign_in("admin@alpha.example", "alpha changes only")
+        .await;
+    for endpoint in [
+        "imports/get",
+        "imports/cancel",
+        "imports/undo-plan",
+        "imports/undo",
+    ] {
+        let answer = app
+            .call_as(&admin_a, endpoint, &[("id", b_import.as_str())])
+            .await;
         assert_eq!(answer.status(), 404, "{endpoint} with B's import");
     }
     let result = admin_a
@@ -237,7 +257,11 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         .await
         .unwrap();
     assert_eq!(result.status(), 404);
-    let export = admin_a.get(app.url("/api/users/export.csv")).send().await.unwrap();
+    let export = admin_a
+        .get(app.url("/api/users/export.csv"))
+        .send()
+        .await
+        .unwrap();
     let export = export.text().await.unwrap();
     assert!(!export.contains("beta.example"), "{export}");
     assert_eq!(

@@ -84,11 +84,7 @@ pub fn preview(
         ..Preview::default()
     };
     for person in &validated.people {
-        let change = outcome(
-            person,
-            known.get(person.email.as_str()),
-            update_existing,
-        );
+        let change = outcome(person, known.get(person.email.as_str()), update_existing);
         match change {
             Change::New => preview.new += 1,
             Change::Update => preview.updated += 1,
@@ -134,7 +130,12 @@ mod tests {
 
         let updating = preview(&validated, &known, true, &defaults);
         assert_eq!(
-            (updating.new, updating.updated, updating.unchanged, updating.invalid_rows),
+            (
+                updating.new,
+                updating.updated,
+                updating.unchanged,
+                updating.invalid_rows
+            ),
             (1, 1, 1, 1)
         );
         // The new person gets the default (the calling cell is empty); the updated one gains calling.

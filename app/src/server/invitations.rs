@@ -61,13 +61,14 @@ pub async fn send(
             idempotency_key: format!("invitation:{token_id}"),
             kind: "invitation",
             to: &invitee.email,
-            rendered: templates::invitation(
-                invitee.locale,
-                &org_name,
-                inviter,
-                &format!("{}/welcome/{raw}", state.config.public_url),
-                &expires_on,
-            ),
+            // Rendered by the worker when it sends: a large batch stores the values only.
+            body: outbox::Body::Invitation(templates::Invitation {
+                locale: invitee.locale,
+                org: org_name.clone(),
+                inviter: inviter.to_owned(),
+                link: format!("{}/welcome/{raw}", state.config.public_url),
+                expires_on: expires_on.clone(),
+            }),
         })
         .collect();
     let sender_domain = state.config.mail_from.email.domain().to_owned();

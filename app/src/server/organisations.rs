@@ -67,12 +67,12 @@ pub async fn create(state: &AppState, new: &NewOrganisation) -> Result<Provision
         idempotency_key: format!("welcome:{token_id}"),
         kind: "welcome",
         to: &new.admin,
-        rendered: templates::welcome(
+        body: outbox::Body::Rendered(templates::welcome(
             new.admin_locale,
             new.name.as_str(),
             &welcome_link,
             &link_expires_on,
-        ),
+        )),
     };
     outbox::enqueue(&mut tx, mail, state.config.mail_from.email.domain(), now).await?;
     let detail = format!(

@@ -236,12 +236,12 @@ pub async fn enqueue(state: &AppState, key: &str, to: &str) -> Option<i64> {
         idempotency_key: key.to_owned(),
         kind: "welcome",
         to: &to,
-        rendered: templates::welcome(
+        body: outbox::Body::Rendered(templates::welcome(
             app::locales::Locale::En,
             "Acme",
             "http://portal.test/welcome/secret-token",
             "2026-12-02",
-        ),
+        )),
     };
     let id = outbox::enqueue(&mut tx, mail, "switchboard.test", app::server::now())
         .await

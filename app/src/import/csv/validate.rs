@@ -178,6 +178,16 @@ impl Validator {
         }
     }
 
+    /// The people, problems and duplicates of the records fed since the last take (with `rows`
+    /// counting every row fed so far), keeping the addresses seen: a long file is checked a
+    /// chunk at a time without holding every person.
+    pub fn take(&mut self) -> Validated {
+        let rows = self.validated.rows;
+        let taken = std::mem::take(&mut self.validated);
+        self.validated.rows = rows;
+        taken
+    }
+
     pub fn finish(self) -> Validated {
         self.validated
     }

@@ -25,7 +25,10 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 enum Stage {
     Choose,
-    Busy { step: Key, fraction: f64 },
+    Busy {
+        step: Key,
+        fraction: f64,
+    },
     /// The file as a whole cannot be imported: why, as a sentence.
     Refused(String),
     Ready,
@@ -34,10 +37,9 @@ enum Stage {
 /// Everything the page knows of the chosen file; shared by its parts.
 #[derive(Clone, Copy)]
 struct Import {
-    file: StoredValue<Option<web_sys::File>, LocalStorage>,
+    /// The chosen file's bytes: read again in another encoding, and uploaded as they are.
     bytes: StoredValue<Arc<Vec<u8>>>,
     name: RwSignal<String>,
-    size: RwSignal<u64>,
     stage: RwSignal<Stage>,
     loaded: RwSignal<Option<Loaded>>,
     mapping: RwSignal<Mapping>,
@@ -58,10 +60,8 @@ struct Import {
 impl Import {
     fn new() -> Import {
         Import {
-            file: StoredValue::new_local(None),
             bytes: StoredValue::new(Arc::new(Vec::new())),
             name: RwSignal::new(String::new()),
-            size: RwSignal::new(0),
             stage: RwSignal::new(Stage::Choose),
             loaded: RwSignal::new(None),
             mapping: RwSignal::new(Mapping::default()),
@@ -84,8 +84,6 @@ impl Import {
     /// Takes a newly chosen or dropped file and reads it.
     fn choose(self, file: web_sys::File) {
         self.name.set(file.name());
-        self.size.set(file.size() as u64);
-        self.file.set_value(Some(file.clone()));
         self.loaded.set(None);
         self.validated.set(None);
         self.upload_error.set(None);
@@ -95,8 +93,9 @@ impl Import {
         let locale = self.locale;
         leptos::task::spawn_local(async move {
             let Some(bytes) = reading::file_bytes(&file).await else {
-                self.stage
-                    .set(Stage::Refused(locale.text(Key::ImportUnreadable).to_owned()));
+                self.stage.set(Stage::Refused(
+                    locale.text(Key::ImportUnreadable).to_owned(),
+                ));
                 return;
             };
             self.bytes.set_value(Arc::new(bytes));
@@ -188,10 +187,10 @@ impl Import {
 
     /// Uploads the file with the admin's choices and opens the import's progress page.
     fn start(self) {
-        let (Some(file), Some(loaded)) = (self.file.get_value(), self.loaded.get_untracked())
-        else {
+        let Some(loaded) = self.loaded.get_untracked() else {
             return;
         };
+        let bytes = self.bytes.get_value();
         self.uploading.set(true);
         self.upload_error.set(None);
         leptos::task::spawn_local(async move {
@@ -205,7 +204,7 @@ impl Import {
                 update_existing: self.update_existing.get_untracked(),
                 defaults: &defaults,
             };
-            let started = reading::upload(&file, choices).await;
+            let started = reading::upload(&bytes, choices).await;
             self.uploading.set(false);
             match started {
                 Ok(id) => {

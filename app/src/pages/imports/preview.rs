@@ -97,7 +97,10 @@ fn MappingTable(import: Import) -> impl IntoView {
     let set = move |column: usize, value: String| {
         let mut mapping: Mapping = import.mapping.get_untracked();
         if let Some(slot) = mapping.columns.get_mut(column) {
-            *slot = value.parse::<usize>().ok().and_then(|i| Field::ALL.get(i).copied());
+            *slot = value
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| Field::ALL.get(i).copied());
         }
         import.remap(mapping);
     };
@@ -389,9 +392,8 @@ fn Problems(import: Import) -> impl IntoView {
 fn StartButton(import: Import, preview: Memo<Option<Preview>>) -> impl IntoView {
     let locale = import.locale;
     let actionable = move || preview.with(|p| p.as_ref().map_or(0, |p| p.new + p.updated));
-    let disabled = move || {
-        actionable() == 0 || import.uploading.get() || import.stage.get() != Stage::Ready
-    };
+    let disabled =
+        move || actionable() == 0 || import.uploading.get() || import.stage.get() != Stage::Ready;
     view! {
         {move || import.upload_error.get().map(|error| {
             let messages: Vec<String> = match &error {

@@ -117,7 +117,7 @@ fn Progress(id: i64, first: ImportProgress) -> impl IntoView {
         </section>
         {move || {
             let state = summary.with(|s| s.state);
-            (can_change && matches!(state, ImportState::Done | ImportState::Cancelled))
+            (can_change && matches!(state, ImportState::Done | ImportState::Cancelled | ImportState::Undone))
                 .then(|| view! { <Undo id summary/> })
         }}
     }
@@ -134,14 +134,14 @@ fn Bar(summary: RwSignal<ImportSummary>, locale: Locale) -> impl IntoView {
         };
         let mut line = locale.format(
             Key::ImportRowsDone,
-            &[("done", &s.done.to_string()), ("total", &s.total.to_string())],
+            &[
+                ("done", &s.done.to_string()),
+                ("total", &s.total.to_string()),
+            ],
         );
         if let Some(rate) = s.rate {
             line.push_str(" · ");
-            line.push_str(&locale.format(
-                Key::ImportRate,
-                &[("rate", &format!("{:.0}", rate))],
-            ));
+            line.push_str(&locale.format(Key::ImportRate, &[("rate", &format!("{:.0}", rate))]));
         }
         if let Some(left) = s.seconds_left {
             line.push_str(" · ");
@@ -224,6 +224,9 @@ fn Undo(id: i64, summary: RwSignal<ImportSummary>) -> impl IntoView {
         <section class="card danger-zone undo" aria-labelledby="undo-title">
             <h2 id="undo-title">{t(Key::UndoTitle)}</h2>
             {move || match (plan.get(), done.get()) {
+                _ if summary.with(|s| s.state == ImportState::Undone) => view! {
+                    <p class="notice" role="status">{t(Key::UndoDone)}</p>
+                }.into_any(),
                 (_, Some(Ok(_))) => view! { <p class="notice" role="status">{t(Key::UndoDone)}</p> }.into_any(),
                 (_, Some(Err(error))) | (Some(Err(error)), None) => view! {
                     <p class="field-error" role="alert">{locale.text(error.headline())}</p>

@@ -88,7 +88,12 @@ pub async fn existing(people: &[Person]) -> Result<HashMap<String, Existing>, Ap
     let mut found = HashMap::new();
     for chunk in people.chunks(KNOWN_BATCH) {
         let emails = chunk.iter().map(|p| p.email.as_str().to_owned()).collect();
-        found.extend(known(emails).await?.into_iter().map(|e| (e.email.clone(), e)));
+        found.extend(
+            known(emails)
+                .await?
+                .into_iter()
+                .map(|e| (e.email.clone(), e)),
+        );
     }
     Ok(found)
 }
@@ -107,8 +112,9 @@ struct Started {
     id: i64,
 }
 
-/// Sends the file as it is (the server reads it again and decides); the new import's id.
-pub async fn upload(file: &web_sys::File, choices: Choices<'_>) -> Result<i64, AppError> {
+/// Sends the file's bytes as they are (the server reads them again and decides); the new
+/// import's id.
+pub async fn upload(bytes: &[u8], choices: Choices<'_>) -> Result<i64, AppError> {
     let encode = |value: &str| String::from(js_sys::encode_uri_component(value));
     let mapping = serde_json::to_string(choices.mapping).unwrap_or_default();
     let services: Vec<&str> = choices.defaults.iter().map(|s| s.as_str()).collect();
@@ -123,7 +129,7 @@ pub async fn upload(file: &web_sys::File, choices: Choices<'_>) -> Result<i64, A
     let unreachable = |error: gloo_net::Error| AppError::Unreachable(error.to_string());
     let response = gloo_net::http::Request::post(&url)
         .header("Accept", "application/json")
-        .body(file.clone())
+        .body(js_sys::Uint8Array::from(bytes))
         .map_err(unreachable)?
         .send()
         .await

@@ -331,7 +331,11 @@ pub async fn request_reset(
             idempotency_key: format!("password_reset:{token_id}"),
             kind: "password_reset",
             to: email,
-            rendered: templates::password_reset(locale, &account.org_name, &link),
+            body: outbox::Body::Rendered(templates::password_reset(
+                locale,
+                &account.org_name,
+                &link,
+            )),
         };
         outbox::enqueue(&mut tx, mail, state.config.mail_from.email.domain(), now).await?;
         audit::record(

@@ -56,35 +56,35 @@ pub async fn insert_many(
     expires_at: i64,
     now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let mut links = Vec::with_capacity(user_ids.len());
-    for chunk in user_ids.chunks(100) {
-        let tokens: Vec<_> = chunk.iter().map(|_| tokens::generate()).collect();
-        let sql = format!(
-            "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at)
-             VALUES {} RETURNING id, token_hash",
-            super::placeholders(chunk.len(), 6)
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-        for (user_id, token) in chunk.iter().zip(&tokens) {
-            query = query
-                .bind(org.0)
-                .bind(*user_id)
-                .bind(purpose.as_str())
-                .bind(token.hash.clone())
-                .bind(expires_at)
-                .bind(now);
-        }
-        let ids: std::collections::HashMap<String, i64> = query
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|(id, hash)| (hash, id))
-            .collect();
-        links.extend(
-            tokens
-                .into_iter()
-                .filter_map(|token| ids.get(&token.hash).map(|&id| (id, token.raw))),
-        );
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let tokens: Vec<_> = user_ids.iter().map(|_| tokens::generate()).collect();
+    let rows: Vec<serde_json::Value> = user_ids
+        .iter()
+        .zip(&tokens)
+        .map(|(user_id, token)| serde_json::json!([user_id, token.hash]))
+        .collect();
+    // One JSON parameter rather than a value per column: see `outbox::enqueue_many`.
+    let ids: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
+        "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at)
+         SELECT $1, value ->> 0, $2, value ->> 1, $3, $4 FROM json_each($5)
+         RETURNING id, token_hash",
+    )
+    .bind(org.0)
+    .bind(purpose.as_str())
+    .bind(expires_at)
+    .bind(now)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(id, hash)| (hash, id))
+    .collect();
+    // RETURNING promises no order: match the rows back to the tokens by hash.
+    let links = tokens
+        .into_iter()
+        .filter_map(|token| ids.get(&token.hash).map(|&id| (id, token.raw)))
+        .collect();
     Ok(links)
 }

@@ -1,28 +1,29 @@
 //! The import job: applies the stored rows in batches, one transaction each, so progress is
 //! visible, a cancel stops at a batch boundary, and a restarted server carries on where it was.
 
-use super::people;
+use super::file::Walk;
 use super::now_ms;
+use super::people;
 use crate::api::imports::ImportState;
 use crate::domain::{OrgId, Role, Service, UserStatus};
 use crate::error::AppError;
-use crate::import::csv::{self, Change, Existing, Person};
+use crate::import::csv::{self, Change, Encoding, Existing, Mapping, Person, Validated};
 use crate::import::preview::services_for_new;
 use crate::locales::{Key, Locale};
 use crate::server::audit::{self, Action};
 use crate::server::db::{self, WriteTx};
 use crate::server::invitations::{self, Invitee, Round};
 use crate::server::{now, AppState};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Rows applied per transaction: big enough to be quick, small enough that other writes wait
 /// only briefly and progress moves often.
-const BATCH: i64 = 1_000;
+const BATCH: usize = 5_000;
 
-/// Starts the job of import `id` beside the server.
-pub fn spawn(state: AppState, id: i64) {
+/// Starts the job of import `id` beside the server; `file` when the caller holds it already.
+pub fn spawn(state: AppState, id: i64, file: Option<Vec<u8>>) {
     tokio::spawn(async move {
-        if let Err(error) = run(&state, id).await {
+        if let Err(error) = run(&state, id, file).await {
             tracing::error!(import = id, "import job stopped: {error}");
         }
     });
@@ -36,7 +37,7 @@ pub async fn resume_unfinished(state: &AppState) -> Result<(), sqlx::Error> {
             .await?;
     for id in ids {
         tracing::info!(import = id, "resuming import");
-        spawn(state.clone(), id);
+        spawn(state.clone(), id, None);
     }
     Ok(())
 }
@@ -53,23 +54,48 @@ struct Job {
     invitation_days: i64,
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Job, sqlx::Error> {
-    let (org, update_existing, defaults, locale, inviter, file_name, invitation_days): (
-        i64,
-        bool,
-        String,
-        String,
-        String,
-        String,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT i.org_id, i.update_existing, i.default_services, i.locale, i.started_by, i.file_name, o.invitation_days
+/// How the file is read, and how far the job got.
+struct Reading {
+    encoding: Option<Encoding>,
+    mapping: Option<Mapping>,
+    applied_through: i64,
+}
+
+type JobRow = (
+    i64,
+    bool,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+);
+
+async fn load(state: &AppState, id: i64) -> Result<(Job, Reading), sqlx::Error> {
+    let row: JobRow = sqlx::query_as(
+        "SELECT i.org_id, i.update_existing, i.default_services, i.locale, i.started_by, i.file_name,
+                o.invitation_days, i.encoding, i.mapping, i.applied_through
          FROM imports i JOIN organisations o ON o.id = i.org_id WHERE i.id = $1",
     )
     .bind(id)
     .fetch_one(state.db.reader())
     .await?;
-    Ok(Job {
+    let (
+        org,
+        update_existing,
+        defaults,
+        locale,
+        inviter,
+        file_name,
+        days,
+        encoding,
+        mapping,
+        through,
+    ) = row;
+    let job = Job {
         id,
         org: OrgId(org),
         update_existing,
@@ -77,43 +103,92 @@ async fn load(state: &AppState, id: i64) -> Result<Job, sqlx::Error> {
         locale: Locale::from_tag(&locale).unwrap_or_default(),
         inviter,
         file_name,
-        invitation_days,
-    })
+        invitation_days: days,
+    };
+    let reading = Reading {
+        encoding: Encoding::parse(&encoding),
+        mapping: serde_json::from_str(&mapping).ok(),
+        applied_through: through,
+    };
+    Ok((job, reading))
 }
 
-async fn run(state: &AppState, id: i64) -> Result<(), AppError> {
-    let job = load(state, id).await?;
-    let mut cursor = 0i64;
+async fn run(state: &AppState, id: i64, file: Option<Vec<u8>>) -> Result<(), AppError> {
+    let (job, reading) = load(state, id).await?;
+    let file = match file {
+        Some(file) => file,
+        None => {
+            sqlx::query_scalar("SELECT file FROM imports WHERE id = $1")
+                .bind(id)
+                .fetch_one(state.db.reader())
+                .await?
+        }
+    };
+    let mut walk = Walk::open(
+        &file,
+        reading.encoding,
+        reading.mapping.as_ref(),
+        job.locale,
+    )?;
+    drop(file);
+    let mut left = {
+        let mut conn = state.db.reader().acquire().await?;
+        seats_left(&mut conn, job.org).await?
+    };
     loop {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT row_number, person FROM import_rows
-             WHERE import_id = $1 AND row_number > $2 AND outcome IS NULL
-             ORDER BY row_number LIMIT $3",
-        )
-        .bind(id)
-        .bind(cursor)
-        .bind(BATCH)
-        .fetch_all(state.db.reader())
-        .await?;
+        let (next, chunk) = walk.next(BATCH, job.locale).await?;
+        walk = next;
         let mut tx = state.db.begin_write().await?;
         let current: String = sqlx::query_scalar("SELECT state FROM imports WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        let stopping = current == ImportState::Cancelling.as_str();
-        if stopping || rows.is_empty() {
-            let end = if stopping {
-                ImportState::Cancelled
-            } else {
-                ImportState::Done
-            };
+        let end = match (current == ImportState::Cancelling.as_str(), chunk.last_row) {
+            (true, _) => Some(ImportState::Cancelled),
+            (false, None) => Some(ImportState::Done),
+            (false, Some(_)) => None,
+        };
+        if let Some(end) = end {
             finish(&mut tx, &job, end).await?;
             tx.commit().await?;
             tracing::info!(import = id, state = end.as_str(), "import finished");
             return Ok(());
         }
-        cursor = rows.last().map_or(cursor, |(row, _)| *row);
-        apply(&mut tx, state, &job, rows).await?;
+        let last_row = chunk.last_row.map_or(0, |row| row as i64);
+        // A resumed job walks past the rows applied before it stopped.
+        if last_row <= reading.applied_through {
+            continue;
+        }
+        // Seats are counted afresh when a service this batch may take comes close to running
+        // out: other admins may have taken some since the job counted.
+        let wanted = |service: &Service| {
+            job.defaults.contains(service)
+                || chunk
+                    .validated
+                    .people
+                    .iter()
+                    .any(|p| p.services.contains(&(*service, true)))
+        };
+        if left
+            .iter()
+            .any(|(service, left)| *left < BATCH as i64 && wanted(service))
+        {
+            left = seats_left(&mut tx, job.org).await?;
+        }
+        apply(
+            &mut tx,
+            state,
+            &job,
+            chunk.validated,
+            reading.applied_through,
+            &mut left,
+        )
+        .await?;
+        sqlx::query("UPDATE imports SET applied_through = $1 WHERE id = $2")
+            .bind(last_row)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
     }
 }
@@ -210,7 +285,10 @@ async fn taken(
 }
 
 /// Seats left per service of the plan, seen from inside the batch's transaction.
-async fn seats_left(tx: &mut WriteTx, org: OrgId) -> Result<HashMap<Service, i64>, sqlx::Error> {
+async fn seats_left(
+    conn: &mut sqlx::SqliteConnection,
+    org: OrgId,
+) -> Result<HashMap<Service, i64>, sqlx::Error> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT l.service, l.seats - (SELECT COUNT(*) FROM user_services s JOIN users u ON u.id = s.user_id
                                       WHERE s.org_id = l.org_id AND s.service = l.service AND u.status <> $2)
@@ -218,7 +296,7 @@ async fn seats_left(tx: &mut WriteTx, org: OrgId) -> Result<HashMap<Service, i64
     )
     .bind(org.0)
     .bind(UserStatus::Deactivated.as_str())
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -231,20 +309,43 @@ async fn apply(
     tx: &mut WriteTx,
     state: &AppState,
     job: &Job,
-    rows: Vec<(i64, String)>,
+    validated: Validated,
+    applied_through: i64,
+    left: &mut HashMap<Service, i64>,
 ) -> Result<(), AppError> {
     let locale = job.locale;
-    let mut outcomes = Vec::with_capacity(rows.len());
-    let mut people = Vec::with_capacity(rows.len());
-    for (row, json) in rows {
-        match serde_json::from_str::<Person>(&json) {
-            Ok(person) => people.push((row, person)),
-            Err(_) => outcomes.push(failed(row, locale.text(Key::ErrorInternal).to_owned())),
+    let mut outcomes = Vec::with_capacity(validated.people.len());
+    // Rows the file refuses fail with every reason they have.
+    let mut refusals: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for error in &validated.errors {
+        refusals.entry(error.row as i64).or_default().push(format!(
+            "{}: {}",
+            error.column,
+            locale.text(error.reason)
+        ));
+    }
+    for duplicate in &validated.duplicates {
+        refusals
+            .entry(duplicate.row as i64)
+            .or_default()
+            .push(locale.format(
+                Key::ImportDuplicateOf,
+                &[("row", &duplicate.first_row.to_string())],
+            ));
+    }
+    for (row, reasons) in refusals {
+        if row > applied_through {
+            outcomes.push(failed(row, reasons.join("; ")));
         }
     }
+    let people: Vec<(i64, Person)> = validated
+        .people
+        .into_iter()
+        .map(|p| (p.row as i64, p))
+        .filter(|(row, _)| *row > applied_through)
+        .collect();
     let emails: Vec<&str> = people.iter().map(|(_, p)| p.email.as_str()).collect();
     let known = people::existing(tx, job.org, &emails).await?;
-    let mut left = seats_left(tx, job.org).await?;
     let mut taken = taken(tx, job.org, &people).await?;
 
     let mut creates: Vec<(i64, &Person, Vec<Service>)> = Vec::new();
@@ -382,59 +483,63 @@ async fn create(
     }
     let now = now();
     let expires_at = now + job.invitation_days * 24 * 3600;
-    let mut ids: HashMap<String, i64> = HashMap::with_capacity(creates.len());
-    for chunk in creates.chunks(70) {
-        let sql = format!(
-            "INSERT INTO users (org_id, email, first_name, last_name, display_name, phone_number, extension,
-                                role, status, locale, created_at, invited_at, invitation_expires_at)
-             VALUES {} RETURNING id, email",
-            db::placeholders(chunk.len(), 13)
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-        for (_, person, _) in chunk {
-            query = query
-                .bind(job.org.0)
-                .bind(person.email.as_str())
-                .bind(person.first_name.as_deref())
-                .bind(person.last_name.as_deref())
-                .bind(person.name().map(|n| n.as_str().to_owned()))
-                .bind(person.phone.as_deref())
-                .bind(person.extension.as_deref())
-                .bind(Role::User.as_str())
-                .bind(UserStatus::InvitePending.as_str())
-                .bind(person.language.unwrap_or(job.locale).tag())
-                .bind(now)
-                .bind(now)
-                .bind(expires_at);
-        }
-        ids.extend(
-            query
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(|(id, email)| (email, id)),
-        );
-    }
+    // One JSON parameter per statement rather than a value per column: see
+    // `outbox::enqueue_many`.
+    let rows: Vec<serde_json::Value> = creates
+        .iter()
+        .map(|(_, person, _)| {
+            serde_json::json!([
+                person.email.as_str(),
+                person.first_name,
+                person.last_name,
+                person.name().map(|n| n.as_str().to_owned()),
+                person.phone,
+                person.extension,
+                person.language.unwrap_or(job.locale).tag(),
+            ])
+        })
+        .collect();
+    let ids: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
+        "INSERT INTO users (org_id, email, first_name, last_name, display_name, phone_number, extension,
+                            role, status, locale, created_at, invited_at, invitation_expires_at)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                $2, $3, value ->> 6, $4, $4, $5
+         FROM json_each($6) RETURNING id, email",
+    )
+    .bind(job.org.0)
+    .bind(Role::User.as_str())
+    .bind(UserStatus::InvitePending.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(id, email)| (email, id))
+    .collect();
     // RETURNING promises no order: match the rows back to the people by address.
     let user_ids: Vec<i64> = creates
         .iter()
         .filter_map(|(_, p, _)| ids.get(p.email.as_str()).copied())
         .collect();
-    let service_rows: Vec<(i64, Service)> = creates
+    let service_rows: Vec<serde_json::Value> = creates
         .iter()
         .zip(&user_ids)
-        .flat_map(|((_, _, services), &id)| services.iter().map(move |&s| (id, s)))
+        .flat_map(|((_, _, services), &id)| {
+            services
+                .iter()
+                .map(move |s| serde_json::json!([id, s.as_str()]))
+        })
         .collect();
-    for chunk in service_rows.chunks(300) {
-        let sql = format!(
-            "INSERT INTO user_services (org_id, user_id, service) VALUES {}",
-            db::placeholders(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (user_id, service) in chunk {
-            query = query.bind(job.org.0).bind(*user_id).bind(service.as_str());
-        }
-        query.execute(&mut **tx).await?;
+    if !service_rows.is_empty() {
+        sqlx::query(
+            "INSERT INTO user_services (org_id, user_id, service)
+             SELECT $1, value ->> 0, value ->> 1 FROM json_each($2)",
+        )
+        .bind(job.org.0)
+        .bind(serde_json::Value::Array(service_rows).to_string())
+        .execute(&mut **tx)
+        .await?;
     }
     let invitees: Vec<Invitee> = creates
         .iter()
@@ -513,20 +618,18 @@ pub async fn write_services(
 
 /// Stores each row's outcome and moves the import's counters.
 async fn record(tx: &mut WriteTx, job: &Job, outcomes: &[Outcome]) -> Result<(), sqlx::Error> {
-    for outcome in outcomes {
-        sqlx::query(
-            "UPDATE import_rows SET outcome = $1, reason = $2, user_id = $3, previous = $4
-             WHERE import_id = $5 AND row_number = $6",
-        )
-        .bind(outcome.outcome)
-        .bind(outcome.reason.as_deref())
-        .bind(outcome.user_id)
-        .bind(outcome.previous.as_deref())
-        .bind(job.id)
-        .bind(outcome.row)
-        .execute(&mut **tx)
-        .await?;
-    }
+    let rows: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| serde_json::json!([o.row, o.outcome, o.reason, o.user_id, o.previous]))
+        .collect();
+    sqlx::query(
+        "INSERT INTO import_rows (import_id, row_number, outcome, reason, user_id, previous)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($2)",
+    )
+    .bind(job.id)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut **tx)
+    .await?;
     let count = |kind: &str| outcomes.iter().filter(|o| o.outcome == kind).count() as i64;
     sqlx::query(
         "UPDATE imports SET done = done + $1, created = created + $2, updated = updated + $3,
@@ -544,4 +647,3 @@ async fn record(tx: &mut WriteTx, job: &Job, outcomes: &[Outcome]) -> Result<(),
     .await?;
     Ok(())
 }
-

@@ -2,6 +2,7 @@
 //! preview said), refused whole if it cannot be applied, stored row by row, and handed to a job
 //! that applies it in batches. History, progress, cancelling and undo read and write the same rows.
 
+mod file;
 mod job;
 mod people;
 mod result;
@@ -17,10 +18,11 @@ use super::auth::sessions::Session;
 use super::{now, AppState};
 use crate::api::imports::{ImportState, ImportSummary};
 use crate::domain::{OrgId, Service};
-use crate::error::{AppError, FieldError};
-use crate::import::csv::{self, Encoding, FileProblem, Mapping, Validator};
+use crate::error::AppError;
+use crate::import::csv::{self, Encoding, FileProblem, Mapping};
 use crate::locales::{Key, Locale};
-use std::collections::HashMap;
+use file::Walk;
+use std::collections::BTreeMap;
 
 /// What the admin chose in the preview, sent with the file.
 #[derive(Clone, Debug, Default)]
@@ -33,101 +35,8 @@ pub struct Upload {
     pub default_services: Vec<Service>,
 }
 
-/// Rows written per statement when the file is stored.
-const STORE_CHUNK: usize = 500;
-
-/// A row of the file as stored before the job runs.
-struct StoredRow {
-    row: usize,
-    source: String,
-    person: Option<String>,
-    refusal: Option<String>,
-}
-
-/// The file read and checked, ready to store.
-struct Read {
-    encoding: Encoding,
-    header: String,
-    rows: Vec<StoredRow>,
-    people: Vec<csv::Person>,
-}
-
-fn file_refused(problem: &FileProblem, locale: Locale) -> AppError {
-    AppError::Invalid(vec![FieldError {
-        field: "file".to_owned(),
-        reason: Key::ImportFileRefused,
-        args: vec![("problem".to_owned(), problem.message(locale))],
-    }])
-}
-
-/// One CSV line of `cells`, as the file would have had it.
-fn csv_line(cells: &[String]) -> String {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    if writer.write_record(cells).is_err() {
-        return String::new();
-    }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes).trim_end_matches('\n').to_owned()
-}
-
-/// Reads and validates the whole file (CPU work: run it off the async executor).
-fn read(bytes: &[u8], upload: &Upload, locale: Locale) -> Result<Read, AppError> {
-    let refused = |problem: FileProblem| file_refused(&problem, locale);
-    let mut reader = csv::Reader::open(bytes, upload.encoding).map_err(refused)?;
-    let headers = reader.headers().to_vec();
-    let mapping = match &upload.mapping {
-        Some(mapping) if mapping.columns.len() == headers.len() => mapping.clone(),
-        Some(_) => return Err(AppError::invalid("mapping", Key::ImportMappingStale)),
-        None => csv::guess_mapping(&headers),
-    };
-    let mut validator = Validator::new(&headers, &mapping).map_err(refused)?;
-    let mut sources = Vec::new();
-    loop {
-        let records = reader.next_chunk(10_000).map_err(refused)?;
-        if records.is_empty() {
-            break;
-        }
-        validator.feed(&records);
-        sources.extend(records.into_iter().map(|r| (r.row, csv_line(&r.cells))));
-    }
-    let validated = validator.finish();
-    let mut refusals: HashMap<usize, Vec<String>> = HashMap::new();
-    for error in &validated.errors {
-        let reason = locale.text(error.reason);
-        refusals
-            .entry(error.row)
-            .or_default()
-            .push(format!("{}: {reason}", error.column));
-    }
-    for duplicate in &validated.duplicates {
-        refusals.entry(duplicate.row).or_default().push(locale.format(
-            Key::ImportDuplicateOf,
-            &[("row", &duplicate.first_row.to_string())],
-        ));
-    }
-    let mut people: HashMap<usize, &csv::Person> =
-        validated.people.iter().map(|p| (p.row, p)).collect();
-    let rows = sources
-        .into_iter()
-        .map(|(row, source)| {
-            let person = people.remove(&row);
-            StoredRow {
-                row,
-                source,
-                person: person.and_then(|p| serde_json::to_string(p).ok()),
-                refusal: refusals.remove(&row).map(|r| r.join("; ")),
-            }
-        })
-        .collect();
-    Ok(Read {
-        encoding: reader.encoding(),
-        header: csv_line(&headers),
-        rows,
-        people: validated.people,
-    })
-}
+/// Rows read and checked at a time when a file is first walked.
+const CHECK_CHUNK: usize = 10_000;
 
 /// Checks the file, stores it, and starts the job that applies it; the import's id. Nothing is
 /// written when the file or the licences refuse it.
@@ -139,74 +48,63 @@ pub async fn start(
     locale: Locale,
 ) -> Result<i64, AppError> {
     if bytes.len() > csv::MAX_BYTES {
-        return Err(file_refused(
-            &FileProblem::TooLarge {
-                bytes: bytes.len() as u64,
-            },
-            locale,
-        ));
+        let problem = FileProblem::TooLarge {
+            bytes: bytes.len() as u64,
+        };
+        return Err(file::refused(&problem, locale));
     }
     let file_name: String = upload.file_name.trim().chars().take(200).collect();
     if file_name.is_empty() {
         return Err(AppError::invalid("name", Key::ImportFileNameMissing));
     }
-    let parsing = upload.clone();
-    let read = tokio::task::spawn_blocking(move || read(&bytes, &parsing, locale))
-        .await
-        .map_err(super::error::internal)??;
-    people::check_licences(state, admin.org, &read.people, &upload, locale).await?;
+    // The whole file is read and checked before anything is written; only the seats it needs
+    // are kept, so a large file is never held person by person.
+    let mut walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
+    let encoding = walk.encoding();
+    let mut rows = 0;
+    let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
+    loop {
+        let (next, chunk) = walk.next(CHECK_CHUNK, locale).await?;
+        walk = next;
+        if chunk.last_row.is_none() {
+            break;
+        }
+        rows = chunk.validated.rows;
+        let needed =
+            people::seats_needed(state, admin.org, &chunk.validated.people, &upload).await?;
+        for (service, needed) in needed {
+            *seats.entry(service).or_insert(0) += needed;
+        }
+    }
+    let mapping = walk.mapping.clone();
+    drop(walk);
+    people::check_licences(state, admin.org, &seats, locale).await?;
 
     let now = now();
     let now_ms = now_ms();
     let mut tx = state.db.begin_write().await?;
     let services: Vec<&str> = upload.default_services.iter().map(|s| s.as_str()).collect();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO imports (org_id, started_by, file_name, header, encoding, update_existing,
+        "INSERT INTO imports (org_id, started_by, file_name, file, encoding, mapping, update_existing,
                               default_services, locale, state, total, created_at, started_ms, progress_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
     )
     .bind(admin.org.0)
     .bind(admin.display_name.as_deref().unwrap_or(&admin.email))
     .bind(&file_name)
-    .bind(&read.header)
-    .bind(read.encoding.as_str())
+    .bind(&bytes)
+    .bind(encoding.as_str())
+    .bind(serde_json::to_string(&mapping).map_err(super::error::internal)?)
     .bind(upload.update_existing)
     .bind(services.join(","))
     .bind(locale.tag())
     .bind(ImportState::Running.as_str())
-    .bind(read.rows.len() as i64)
+    .bind(rows as i64)
     .bind(now)
     .bind(now_ms)
     .fetch_one(&mut *tx)
     .await?;
-    for chunk in read.rows.chunks(STORE_CHUNK) {
-        let sql = format!(
-            "INSERT INTO import_rows (import_id, row_number, source, person, outcome, reason) VALUES {}",
-            super::db::placeholders(chunk.len(), 6)
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            let refused = row.refusal.is_some() || row.person.is_none();
-            query = query
-                .bind(id)
-                .bind(row.row as i64)
-                .bind(&row.source)
-                .bind(if refused { None } else { row.person.as_deref() })
-                .bind(refused.then_some("failed"))
-                .bind(row.refusal.as_deref());
-        }
-        query.execute(&mut *tx).await?;
-    }
-    // Refused rows are done before the job starts.
-    sqlx::query(
-        "UPDATE imports SET failed = (SELECT COUNT(*) FROM import_rows WHERE import_id = $1 AND outcome = 'failed'),
-                            done = (SELECT COUNT(*) FROM import_rows WHERE import_id = $1 AND outcome = 'failed')
-         WHERE id = $1",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let detail = format!("import {id} of {file_name} started: {} rows", read.rows.len());
+    let detail = format!("import {id} of {file_name} started: {rows} rows");
     audit::record(
         &mut tx,
         audit::Event {
@@ -220,8 +118,8 @@ pub async fn start(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(org = admin.org.0, import = id, "import started");
-    job::spawn(state.clone(), id);
+    tracing::info!(org = admin.org.0, import = id, rows, "import started");
+    job::spawn(state.clone(), id, Some(bytes));
     Ok(id)
 }
 

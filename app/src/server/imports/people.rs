@@ -8,7 +8,7 @@ use crate::import::csv::{Existing, Person};
 use crate::import::preview;
 use crate::locales::{Key, Locale};
 use crate::server::{db, users, AppState};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A person of the organisation as an import finds them.
 pub struct Known {
@@ -118,32 +118,42 @@ pub async fn known(
     Ok(found)
 }
 
+/// The seats of each service that applying `people` would take, given who is in `org` now.
+pub async fn seats_needed(
+    state: &AppState,
+    org: OrgId,
+    people: &[Person],
+    upload: &Upload,
+) -> Result<BTreeMap<Service, i64>, AppError> {
+    let emails: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
+    let mut conn = state.db.reader().acquire().await?;
+    let known: HashMap<String, Existing> = existing(&mut conn, org, &emails)
+        .await?
+        .into_iter()
+        .map(|(email, known)| (email, known.person))
+        .collect();
+    Ok(preview::seats_needed(
+        people,
+        &known,
+        upload.update_existing,
+        &upload.default_services,
+    ))
+}
+
 /// Refuses the whole file when it needs more seats of a service than are left, saying by how
 /// many, before anything is written. The job checks again row by row, since seats may go meanwhile.
 pub async fn check_licences(
     state: &AppState,
     org: OrgId,
-    people: &[Person],
-    upload: &Upload,
+    needed: &BTreeMap<Service, i64>,
     locale: Locale,
 ) -> Result<(), AppError> {
-    let emails: Vec<&str> = people.iter().map(|p| p.email.as_str()).collect();
-    let mut conn = state.db.reader().acquire().await?;
-    let known = existing(&mut conn, org, &emails).await?;
-    drop(conn);
-    let known: HashMap<String, Existing> = known.into_iter().map(|(k, v)| (k, v.person)).collect();
-    let needed = preview::seats_needed(
-        people,
-        &known,
-        upload.update_existing,
-        &upload.default_services,
-    );
     let uses = users::licence_use(state, org).await?;
     let mut errors = Vec::new();
-    for service in Service::ALL {
-        let Some(&needed) = needed.get(&service) else {
+    for (&service, &needed) in needed {
+        if needed == 0 {
             continue;
-        };
+        }
         let label = locale.text(service.label()).to_owned();
         let refusal = match uses.iter().find(|u| u.service == service) {
             None => Some((Key::ServiceNotInPlan, vec![("service", label)])),
@@ -162,10 +172,7 @@ pub async fn check_licences(
             errors.push(FieldError {
                 field: "services".to_owned(),
                 reason,
-                args: args
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v))
-                    .collect(),
+                args: args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             });
         }
     }

@@ -28,12 +28,13 @@ struct Work {
 }
 
 async fn work(conn: &mut SqliteConnection, org: OrgId, id: i64) -> Result<Work, AppError> {
-    let state: String = sqlx::query_scalar("SELECT state FROM imports WHERE org_id = $1 AND id = $2")
-        .bind(org.0)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let state: String =
+        sqlx::query_scalar("SELECT state FROM imports WHERE org_id = $1 AND id = $2")
+            .bind(org.0)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
     match ImportState::from_db(&state) {
         Some(ImportState::Running | ImportState::Cancelling) => {
             return Err(AppError::Conflict(Key::ImportStillRunning))
@@ -92,13 +93,11 @@ pub async fn undo(state: &AppState, admin: &Session, id: i64) -> Result<UndoPlan
     let org = admin.org;
     let mut tx = state.db.begin_write().await?;
     let work = work(&mut tx, org, id).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE {UNSENT_INVITATIONS}"
-    )))
-    .bind(id)
-    .bind(org.0)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE {UNSENT_INVITATIONS}")))
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
     user_actions::delete_people(&mut tx, org, &work.remove).await?;
     for (user_id, previous) in &work.restore {
         let previous: Existing =
@@ -117,12 +116,14 @@ pub async fn undo(state: &AppState, admin: &Session, id: i64) -> Result<UndoPlan
         write_services(&mut tx, org, *user_id, &held, &previous.services).await?;
     }
     let now = now();
-    sqlx::query("UPDATE imports SET state = 'undone', undone_at = $1 WHERE org_id = $2 AND id = $3")
-        .bind(now)
-        .bind(org.0)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE imports SET state = 'undone', undone_at = $1 WHERE org_id = $2 AND id = $3",
+    )
+    .bind(now)
+    .bind(org.0)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     let plan = work.plan;
     let detail = format!(
         "import {id} undone: {} removed, {} kept (accepted), {} restored, {} invitations cancelled",

@@ -44,6 +44,28 @@ pub fn invitation(
     .render()
 }
 
+/// An invitation as the outbox keeps it until it is sent: the values, not the bodies.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invitation {
+    pub locale: Locale,
+    pub org: String,
+    pub inviter: String,
+    pub link: String,
+    pub expires_on: String,
+}
+
+impl Invitation {
+    pub fn render(&self) -> Rendered {
+        invitation(
+            self.locale,
+            &self.org,
+            &self.inviter,
+            &self.link,
+            &self.expires_on,
+        )
+    }
+}
+
 /// A link to set a new password, for someone who forgot theirs.
 pub fn password_reset(locale: Locale, org: &str, link: &str) -> Rendered {
     Letter {

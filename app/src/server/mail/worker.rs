@@ -166,15 +166,16 @@ impl Worker {
             .recipient
             .parse()
             .map_err(|e| format!("recipient {:?}: {e}", mail.recipient))?;
+        let rendered = mail.rendered()?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(&mail.subject)
+            .subject(rendered.subject)
             .message_id(Some(mail.message_id.clone()))
             .date_now()
             .multipart(MultiPart::alternative_plain_html(
-                mail.text_body.clone(),
-                mail.html_body.clone(),
+                rendered.text,
+                rendered.html,
             ))
             .map_err(|e| format!("building the message: {e}"))
     }
