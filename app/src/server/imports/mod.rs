@@ -2,11 +2,13 @@
 //! preview said), refused whole if it cannot be applied, stored row by row, and handed to a job
 //! that applies it in batches. History, progress, cancelling and undo read and write the same rows.
 
+mod batch;
 mod file;
 mod job;
 mod people;
 mod result;
 mod undo;
+mod writes;
 
 pub use job::resume_unfinished;
 pub use people::known;

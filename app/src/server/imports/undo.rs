@@ -2,7 +2,7 @@
 //! with their unsent mail, and the people it changed are put back as they were. Shown first, then
 //! done in one transaction.
 
-use super::job::{write_person, write_services};
+use super::writes::{write_person, write_services};
 use crate::api::imports::{ImportState, UndoPlan};
 use crate::domain::{OrgId, Service};
 use crate::error::AppError;
