@@ -145,7 +145,35 @@ async fn import_a_dropped_file(page: &Page, portal: &Portal) -> Outcome {
     .await?;
     page.wait_for("[data-test=user-row][data-email='bo@acme.example']")
         .await?;
+    a_chinese_excel_file_reads_as_gbk(page).await?;
     update_through_the_file_input_and_undo(page).await
+}
+
+/// Chinese-locale Excel saves CSV in GBK: the browser tells it from UTF-8 and reads the names.
+async fn a_chinese_excel_file_reads_as_gbk(page: &Page) -> Outcome {
+    page.visit("/users/import").await?;
+    // "Email,Name / li.na@acme.example,李娜" in GBK.
+    page.execute(
+        "const bytes = new Uint8Array([
+             ...new TextEncoder().encode('Email,Name\\r\\nli.na@acme.example,'),
+             0xC0, 0xEE, 0xC4, 0xC8, 0x0D, 0x0A]);
+         const transfer = new DataTransfer();
+         transfer.items.add(new File([bytes], 'gbk.csv', { type: 'text/csv' }));
+         document.querySelector('#drop-zone').dispatchEvent(
+             new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+         return true;",
+    )
+    .await?;
+    page.wait_for_text(".import-preview .import-counts .count-new strong", "1")
+        .await?;
+    let sample = page.text(".import-preview table.sample").await?;
+    let encoding = page
+        .execute("return document.querySelector('#encoding').value;")
+        .await?;
+    check(
+        sample.contains("李娜") && encoding.as_str() == Some("gb18030"),
+        format!("GBK read as {encoding:?}: {sample:?}"),
+    )
 }
 
 /// A second file chosen with the file input updates Ana and adds Cy; undoing it removes Cy and

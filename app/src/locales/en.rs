@@ -249,6 +249,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::SortRecentSignIn => "Recently signed in",
         Key::You => "(you)",
         // CSV import and export
+        Key::ImportFailedHint => "The result file lists every row with what became of it, and why a row failed. Fix those rows and import the file again: people already added are left as they are.",
         Key::ImportFileRefused => "{problem}",
         Key::ImportMappingStale => "The column choices do not match the file. Choose the file again.",
         Key::ImportDuplicateOf => "Already on row {row} of this file",

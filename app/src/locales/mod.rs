@@ -359,6 +359,7 @@ pub enum Key {
     SortRecentSignIn,
     You,
     // CSV import and export
+    ImportFailedHint,
     ImportFileRefused,
     ImportMappingStale,
     ImportDuplicateOf,

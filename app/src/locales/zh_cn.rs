@@ -253,6 +253,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::SortRecentSignIn => "最近登录",
         Key::You => "（您）",
         // CSV import and export
+        Key::ImportFailedHint => "结果文件列出了每一行的处理结果，以及失败的原因。请修正这些行后重新导入该文件：已添加的人员将保持不变。",
         Key::ImportFileRefused => "{problem}",
         Key::ImportMappingStale => "列的对应关系与文件不符。请重新选择文件。",
         Key::ImportDuplicateOf => "与本文件第 {row} 行重复",

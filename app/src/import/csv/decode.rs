@@ -60,14 +60,69 @@ impl Encoding {
         }
     }
 
-    fn codec(self) -> &'static encoding_rs::Encoding {
+    /// The name the Encoding Standard (and so the browser's TextDecoder) gives it.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    fn web_label(self) -> &'static str {
         match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Gb18030 => "gb18030",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+/// Decoding on the server: encoding_rs.
+#[cfg(not(target_arch = "wasm32"))]
+mod codec {
+    use super::Encoding;
+
+    fn of(encoding: Encoding) -> &'static encoding_rs::Encoding {
+        match encoding {
             Encoding::Utf8 => encoding_rs::UTF_8,
             Encoding::Utf16Le => encoding_rs::UTF_16LE,
             Encoding::Utf16Be => encoding_rs::UTF_16BE,
             Encoding::Gb18030 => encoding_rs::GB18030,
             Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
         }
+    }
+
+    /// The text, a BOM removed, invalid sequences as U+FFFD.
+    pub fn lossy(bytes: &[u8], encoding: Encoding) -> String {
+        of(encoding).decode_with_bom_removal(bytes).0.into_owned()
+    }
+
+    /// Whether `bytes` are valid in `encoding`.
+    pub fn valid(bytes: &[u8], encoding: Encoding) -> bool {
+        of(encoding)
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+    }
+}
+
+/// Decoding in the browser: its own TextDecoder, which knows every encoding here; encoding_rs's
+/// tables would more than double the page's download.
+#[cfg(target_arch = "wasm32")]
+mod codec {
+    use super::Encoding;
+
+    fn decoder(encoding: Encoding, fatal: bool) -> Option<web_sys::TextDecoder> {
+        let options = web_sys::TextDecoderOptions::new();
+        options.set_fatal(fatal);
+        web_sys::TextDecoder::new_with_label_and_options(encoding.web_label(), &options).ok()
+    }
+
+    /// The text, a BOM removed, invalid sequences as U+FFFD.
+    pub fn lossy(bytes: &[u8], encoding: Encoding) -> String {
+        decoder(encoding, false)
+            .and_then(|d| d.decode_with_u8_array(bytes).ok())
+            .unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// Whether `bytes` are valid in `encoding`.
+    pub fn valid(bytes: &[u8], encoding: Encoding) -> bool {
+        decoder(encoding, true).is_some_and(|d| d.decode_with_u8_array(bytes).is_ok())
     }
 }
 
@@ -139,11 +194,7 @@ fn looks_like_gb18030(bytes: &[u8]) -> bool {
         }
         index += 2;
     }
-    hanzi
-        && in_gb2312 * 4 >= double_byte * 3
-        && encoding_rs::GB18030
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .is_some()
+    hanzi && in_gb2312 * 4 >= double_byte * 3 && codec::valid(bytes, Encoding::Gb18030)
 }
 
 /// BOM first (UTF-8 BOM, UTF-16 LE/BE BOM); valid UTF-8 -> Utf8; UTF-16 without BOM recognised
@@ -174,7 +225,7 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
         Encoding::Utf8 => {
             String::from_utf8_lossy(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)).into_owned()
         }
-        other => other.codec().decode_with_bom_removal(bytes).0.into_owned(),
+        other => codec::lossy(bytes, other),
     };
     // A BOM of another encoding than the one chosen decodes to a stray U+FEFF in the first header.
     if text.starts_with('\u{feff}') {

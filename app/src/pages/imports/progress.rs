@@ -106,6 +106,9 @@ fn Progress(id: i64, first: ImportProgress) -> impl IntoView {
                     </p>
                 })
             }}
+            {move || summary.with(|s| s.state.is_finished() && s.failed > 0).then(|| view! {
+                <p class="hint">{t(Key::ImportFailedHint)}</p>
+            })}
             {move || summary.with(|s| s.state.is_finished()).then(|| view! {
                 <p class="actions">
                     <a class="button primary" id="result-file" href=result_path(id) download>
