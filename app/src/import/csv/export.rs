@@ -132,6 +132,15 @@ pub fn updated(person: &Person, existing: &Existing) -> Existing {
 
 /// Appends one cell: a formula-like value behind a `'` so a spreadsheet shows it rather than
 /// running it, quoted when it holds a delimiter, a quote or a line break.
+/// `cell`, with a quote in front when a spreadsheet would run it as a formula.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn push_cell(line: &mut String, value: &str) {
     let guard = value.starts_with(FORMULA_STARTS);
     let quoted = value.contains([',', ';', '\t', '"', '\r', '\n']);

@@ -11,7 +11,7 @@ mod validate;
 
 pub use columns::{guess_mapping, Field, Mapping};
 pub use decode::{decode, detect_encoding, looks_binary, BinaryKind, Encoding};
-pub use export::{change, export_header, export_line, template, updated, Change, Existing};
+pub use export::{change, export_header, export_line, inert, template, updated, Change, Existing};
 pub use problem::FileProblem;
 pub use reader::{Delimiter, Reader, Record};
 pub use validate::{Duplicate, Person, RowError, Validated, Validator};

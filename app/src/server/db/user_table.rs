@@ -1,6 +1,7 @@
 //! The users table's queries: a filtered, sorted page found by keyset (never OFFSET, so page 2,000
 //! costs what page 1 does), the counts per status, and the services of the people on a page.
 
+use super::users::{PersonRow, PERSON_COLUMNS};
 use crate::api::user_table::{Filter, Sort, UserRow, PAGE_SIZE};
 use crate::domain::{OrgId, Role, Service, UserStatus};
 use crate::import::csv::Existing;
@@ -448,21 +449,10 @@ pub async fn export_page(
     conditions.push(format!("u.id > {a}"));
     let l = bind(Value::Int(limit), &mut values);
     let sql = format!(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.display_name, u.phone_number, u.extension, u.locale
-         FROM users u WHERE {} ORDER BY u.id LIMIT {l}",
+        "SELECT {PERSON_COLUMNS} FROM users u WHERE {} ORDER BY u.id LIMIT {l}",
         conditions.join(" AND ")
     );
-    type Row = (
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    );
-    let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql));
     for value in values {
         query = match value {
             Value::Int(v) => query.bind(v),
@@ -479,8 +469,8 @@ pub async fn export_page(
          WHERE +org_id = $1 AND user_id >= $2 AND user_id <= $3 ORDER BY user_id, service",
     )
     .bind(org.0)
-    .bind(first.0)
-    .bind(last.0)
+    .bind(first.id)
+    .bind(last.id)
     .fetch_all(db)
     .await?;
     let mut by_user: HashMap<i64, Vec<Service>> = HashMap::new();
@@ -491,25 +481,11 @@ pub async fn export_page(
     }
     Ok(rows
         .into_iter()
-        .map(
-            |(id, email, first_name, last_name, display_name, phone, extension, locale)| {
-                let mut services = by_user.remove(&id).unwrap_or_default();
-                services.sort();
-                (
-                    id,
-                    Existing {
-                        email,
-                        first_name,
-                        last_name,
-                        display_name,
-                        services,
-                        phone,
-                        extension,
-                        language: Locale::from_tag(&locale),
-                    },
-                )
-            },
-        )
+        .map(|row| {
+            let mut services = by_user.remove(&row.id).unwrap_or_default();
+            services.sort();
+            (row.id, row.with_services(services))
+        })
         .collect())
 }
 

@@ -2,6 +2,7 @@
 
 use super::WriteTx;
 use crate::domain::{Email, OrgId, Role, UserStatus};
+use crate::import::csv::Existing;
 use crate::locales::Locale;
 use sqlx::SqlitePool;
 
@@ -45,4 +46,37 @@ pub async fn count_by_status(
         .into_iter()
         .filter_map(|(status, count)| UserStatus::from_db(&status).map(|s| (s, count)))
         .collect())
+}
+
+/// The columns of a person that an import compares and an export writes, prefixed `u.`.
+pub const PERSON_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.display_name,
+    u.phone_number, u.extension, u.locale";
+
+/// A person read with `PERSON_COLUMNS`; their services are read apart.
+#[derive(sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    display_name: Option<String>,
+    phone_number: Option<String>,
+    extension: Option<String>,
+    locale: String,
+}
+
+impl PersonRow {
+    /// The person with `services`.
+    pub fn with_services(self, services: Vec<crate::domain::Service>) -> Existing {
+        Existing {
+            email: self.email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            display_name: self.display_name,
+            services,
+            phone: self.phone_number,
+            extension: self.extension,
+            language: Locale::from_tag(&self.locale),
+        }
+    }
 }

@@ -7,6 +7,7 @@ use crate::error::{AppError, FieldError};
 use crate::import::csv::{Existing, Person};
 use crate::import::preview;
 use crate::locales::{Key, Locale};
+use crate::server::db::users::{PersonRow, PERSON_COLUMNS};
 use crate::server::{db, users, AppState};
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,17 +16,6 @@ pub struct Known {
     pub id: i64,
     pub person: Existing,
 }
-
-type UserRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
 
 /// The people of `org` among `emails`, by address, with their services.
 pub async fn existing(
@@ -38,34 +28,18 @@ pub async fn existing(
     // Chunks keep each statement under every database's limit on values.
     for chunk in emails.chunks(500) {
         let sql = format!(
-            "SELECT id, email, first_name, last_name, display_name, phone_number, extension, locale
-             FROM users WHERE org_id = $1 AND email IN ({})",
+            "SELECT {PERSON_COLUMNS} FROM users u WHERE u.org_id = $1 AND u.email IN ({})",
             db::numbered(2, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        let mut query = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
         for email in chunk {
             query = query.bind(*email);
         }
-        for (id, email, first, last, display, phone, extension, locale) in
-            query.fetch_all(&mut *conn).await?
-        {
-            by_id.insert(id, email.clone());
-            found.insert(
-                email.clone(),
-                Known {
-                    id,
-                    person: Existing {
-                        email,
-                        first_name: first,
-                        last_name: last,
-                        display_name: display,
-                        services: Vec::new(),
-                        phone,
-                        extension,
-                        language: Locale::from_tag(&locale),
-                    },
-                },
-            );
+        for row in query.fetch_all(&mut *conn).await? {
+            let id = row.id;
+            let person = row.with_services(Vec::new());
+            by_id.insert(id, person.email.clone());
+            found.insert(person.email.clone(), Known { id, person });
         }
     }
     let ids: Vec<i64> = by_id.keys().copied().collect();

@@ -3,7 +3,7 @@
 use super::file::{csv_line, refused};
 use crate::domain::OrgId;
 use crate::error::AppError;
-use crate::import::csv::{Encoding, Reader};
+use crate::import::csv::{inert, Encoding, Reader};
 use crate::locales::{Key, Locale};
 use crate::server::AppState;
 use std::collections::HashMap;
@@ -15,15 +15,6 @@ fn outcome_label(outcome: Option<&str>) -> Key {
         Some("unchanged") => Key::ImportOutcomeUnchanged,
         Some("failed") => Key::ImportOutcomeFailed,
         _ => Key::ImportOutcomeNotDone,
-    }
-}
-
-/// A cell a spreadsheet would run as a formula, made plain text.
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
     }
 }
 
@@ -92,7 +83,7 @@ fn write(
             cells.extend([
                 record.row.to_string(),
                 locale.text(outcome_label(outcome)).to_owned(),
-                inert(reason.unwrap_or("")),
+                inert(reason.unwrap_or("")).into_owned(),
             ]);
             body.push_str(&csv_line(&cells));
             body.push_str("\r\n");
