@@ -252,6 +252,27 @@ pub fn ImportPage() -> impl IntoView {
     .into_any()
 }
 
+/// Counts with their words, as the preview and an import's page show them: (count, words, class).
+fn count_list<N: ToString, const K: usize>(
+    locale: Locale,
+    counts: [(N, Key, &'static str); K],
+) -> impl IntoView {
+    view! {
+        <ul class="import-counts" aria-label=locale.text(Key::ImportCountsLabel)>
+            {counts
+                .into_iter()
+                .map(|(n, key, class)| view! {
+                    <li class=class>
+                        <strong>{n.to_string()}</strong>
+                        " "
+                        {locale.text(key)}
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// Where a file is dropped or chosen; the picker is a plain file input, so the keyboard reaches it.
 #[component]
 fn DropZone(import: Import) -> impl IntoView {

@@ -2,7 +2,7 @@
 //! can correct, the counts, the licence check, the first rows as they will be imported, every
 //! invalid row with why, and the button that starts the import.
 
-use super::{Import, Stage};
+use super::{count_list, Import, Stage};
 use crate::api::users::{AddPeopleSetup, LicenceUse};
 use crate::domain::Service;
 use crate::error::AppError;
@@ -163,24 +163,28 @@ fn MappingTable(import: Import) -> impl IntoView {
 
 #[component]
 fn Counts(preview: Preview, locale: Locale) -> impl IntoView {
-    let count = |n: usize, key: Key, class: &'static str| {
-        view! {
-            <li class=class>
-                <strong>{n.to_string()}</strong>
-                " "
-                {locale.text(key)}
-            </li>
-        }
-    };
-    view! {
-        <ul class="import-counts" aria-label=locale.text(Key::ImportCountsLabel)>
-            {count(preview.new, Key::ImportCountNew, "count-new")}
-            {count(preview.updated, Key::ImportCountUpdated, "count-updated")}
-            {count(preview.unchanged, Key::ImportCountUnchanged, "count-unchanged")}
-            {count(preview.invalid_rows, Key::ImportCountInvalid, "count-invalid")}
-            {count(preview.duplicates, Key::ImportCountDuplicates, "count-duplicates")}
-        </ul>
-    }
+    count_list(
+        locale,
+        [
+            (preview.new, Key::ImportCountNew, "count-new"),
+            (preview.updated, Key::ImportCountUpdated, "count-updated"),
+            (
+                preview.unchanged,
+                Key::ImportCountUnchanged,
+                "count-unchanged",
+            ),
+            (
+                preview.invalid_rows,
+                Key::ImportCountInvalid,
+                "count-invalid",
+            ),
+            (
+                preview.duplicates,
+                Key::ImportCountDuplicates,
+                "count-duplicates",
+            ),
+        ],
+    )
 }
 
 #[component]

@@ -1,6 +1,7 @@
 //! One import: its progress while it runs (rows done of total, rate, time left), cancel, and when
 //! it is over the counts, the result file, and undo (what it will do is shown before it is done).
 
+use super::count_list;
 use crate::api::imports::{
     cancel, get, plan_undo, result_path, undo, ImportProgress, ImportState, ImportSummary, UndoPlan,
 };
@@ -170,23 +171,15 @@ fn Bar(summary: RwSignal<ImportSummary>, locale: Locale) -> impl IntoView {
 fn Counts(summary: RwSignal<ImportSummary>, locale: Locale) -> impl IntoView {
     move || {
         let s = summary.get();
-        let item = |n: i64, key: Key, class: &'static str| {
-            view! {
-                <li class=class>
-                    <strong>{n.to_string()}</strong>
-                    " "
-                    {locale.text(key)}
-                </li>
-            }
-        };
-        view! {
-            <ul class="import-counts" aria-label=locale.text(Key::ImportCountsLabel)>
-                {item(s.created, Key::ImportCountCreated, "count-created")}
-                {item(s.updated, Key::ImportCountUpdated, "count-updated")}
-                {item(s.unchanged, Key::ImportCountUnchanged, "count-unchanged")}
-                {item(s.failed, Key::ImportCountFailed, "count-failed")}
-            </ul>
-        }
+        count_list(
+            locale,
+            [
+                (s.created, Key::ImportCountCreated, "count-created"),
+                (s.updated, Key::ImportCountUpdated, "count-updated"),
+                (s.unchanged, Key::ImportCountUnchanged, "count-unchanged"),
+                (s.failed, Key::ImportCountFailed, "count-failed"),
+            ],
+        )
     }
 }
 
