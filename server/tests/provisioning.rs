@@ -6,7 +6,6 @@ mod common;
 use app::server::auth::tokens;
 use app::server::organisations;
 use serde_json::{json, Value};
-use std::time::Duration;
 
 async fn count(app: &common::TestApp, table: &str) -> i64 {
     let sql = match table {
@@ -22,17 +21,6 @@ async fn count(app: &common::TestApp, table: &str) -> i64 {
         .fetch_one(app.state.db.reader())
         .await
         .unwrap()
-}
-
-async fn wait_for_mail(app: &common::TestApp, count: usize) -> Vec<app::server::mail::SentMail> {
-    let started = std::time::Instant::now();
-    loop {
-        let sent = app.state.mail.sent();
-        if sent.len() >= count || started.elapsed() > Duration::from_secs(5) {
-            return sent;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
@@ -88,11 +76,12 @@ async fn provisioning_writes_the_plan_the_admin_a_hashed_link_the_mail_and_the_a
         .unwrap();
     assert_eq!(action, "organisation_provisioned");
 
-    let sent = wait_for_mail(&app, 1).await;
+    let sent = app.wait_for_mail(1).await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, ["admin@acme.example"]);
     assert!(sent[0].raw.contains("Subject: Set up Acme on Switchboard"));
     assert!(sent[0].raw.contains(raw), "the mail carries the link");
+    app.wait_until_recorded_sent(1).await;
     let body: String = sqlx::query_scalar("SELECT text_body FROM outbox")
         .fetch_one(app.state.db.reader())
         .await
@@ -106,7 +95,7 @@ async fn the_welcome_mail_speaks_the_administrators_language() {
     let mut new = common::new_org("上海示例", "wang@example.cn");
     new.admin_locale = app::locales::Locale::ZhCn;
     organisations::create(&app.state, &new).await.unwrap();
-    let sent = wait_for_mail(&app, 1).await;
+    let sent = app.wait_for_mail(1).await;
     assert!(
         sent[0].raw.contains("Subject: =?utf-8?"),
         "a non-ASCII subject is encoded: {}",

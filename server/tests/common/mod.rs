@@ -193,6 +193,22 @@ impl TestApp {
         }
     }
 
+    /// Waits until at least `count` outbox rows are marked sent (or 5 s). The transport receives
+    /// a mail a moment before the worker records it, so asserting on the row needs this.
+    pub async fn wait_until_recorded_sent(&self, count: i64) {
+        let started = std::time::Instant::now();
+        loop {
+            let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+                .fetch_one(self.state.db.reader())
+                .await
+                .unwrap();
+            if sent >= count || started.elapsed() > std::time::Duration::from_secs(5) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
