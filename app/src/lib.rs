@@ -24,7 +24,7 @@ use pages::{
     password_reset::{ForgotPasswordPage, ResetPasswordPage},
     services::ServicesPage,
     settings::SettingsPage,
-    setup::SetupPage,
+    setup::{SetupDonePage, SetupPage, SetupStepPage},
     sign_in::SignInPage,
     users::{PersonPage, UsersPage},
     welcome::WelcomePage,
@@ -72,8 +72,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/imports/:id") view=ImportProgressPage ssr=ssr.clone()/>
                     <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
+                    <Route path=path!("services/:service") view=ServicesPage ssr=ssr.clone()/>
                     <Route path=path!("settings") view=SettingsPage ssr=ssr.clone()/>
                     <Route path=path!("setup") view=SetupPage ssr=ssr.clone()/>
+                    <Route path=path!("setup/done") view=SetupDonePage ssr=ssr.clone()/>
+                    <Route path=path!("setup/:step") view=SetupStepPage ssr=ssr.clone()/>
                     <Route path=path!("account") view=AccountPage ssr/>
                 </ParentRoute>
             </Routes>

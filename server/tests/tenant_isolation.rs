@@ -26,7 +26,17 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'service ' || user_id || ' ' || service FROM user_services WHERE org_id = $1
          UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
          UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1
-         UNION ALL SELECT 'import ' || id || ' ' || state FROM imports WHERE org_id = $1",
+         UNION ALL SELECT 'import ' || id || ' ' || state FROM imports WHERE org_id = $1
+         UNION ALL SELECT 'setup ' || setup_step || ' ' || COALESCE(setup_finished_at, 0) || default_locale || invitation_days
+                   FROM organisations WHERE id = $1
+         UNION ALL SELECT 'draft ' || step || fields FROM setup_drafts WHERE org_id = $1
+         UNION ALL SELECT 'messaging ' || file_sharing || external_messaging || COALESCE(retention_days, 0)
+                   FROM messaging_settings WHERE org_id = $1
+         UNION ALL SELECT 'meetings ' || guests_allowed || recording_allowed FROM meetings_settings WHERE org_id = $1
+         UNION ALL SELECT 'calling ' || location || time_zone || extension_first || COALESCE(caller_id, '')
+                   FROM calling_settings WHERE org_id = $1
+         UNION ALL SELECT 'number ' || number FROM pool_numbers WHERE org_id = $1
+         UNION ALL SELECT 'domain ' || name || COALESCE(verified_at, 0) FROM domains WHERE org_id = $1",
     )
     .bind(org)
     .fetch_all(app.state.db.reader())
@@ -76,6 +86,31 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("ids[1]", b_pending.to_string()),
         ("ids[2]", b.admin_user_id.to_string()),
     ];
+    // B has settings, numbers and a domain, for the settings functions to leave alone.
+    let b_domain = {
+        let session = app::server::auth::sessions::Session {
+            id: 0,
+            org: b.org,
+            user_id: b.admin_user_id,
+            role: app::domain::Role::FullAdmin,
+            email: "admin@beta.example".to_owned(),
+            display_name: None,
+        };
+        let form = app::domain::settings::CallingForm {
+            numbers: "+86 10 5555 0100 - +86 10 5555 0109".to_owned(),
+            ..app::domain::settings::CallingForm::from(
+                &app::domain::settings::CallingSettings::starting("Beta", app::locales::Locale::En),
+            )
+        };
+        app::server::settings::save_calling(&app.state, &session, form, None, 0)
+            .await
+            .unwrap();
+        app::server::settings::domains::add(&app.state, &session, "beta.example", 0)
+            .await
+            .unwrap()
+            .id
+            .to_string()
+    };
     // B has a finished import, so cancelling and undoing have something to find.
     let b_import = {
         let session = app::server::auth::sessions::Session {
@@ -204,6 +239,39 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("imports/cancel", &[]),
         ("imports/undo-plan", &[]),
         ("imports/undo", &[]),
+        ("setup/state", &[]),
+        ("settings/view", &[]),
+        ("setup/plan", &[("go", "next")]),
+        ("settings/messaging", &[("retention_days", "30")]),
+        ("settings/meetings", &[("guests_allowed", "on")]),
+        (
+            "settings/calling",
+            &[
+                ("location", "Alpha HQ"),
+                ("time_zone", "Asia/Shanghai"),
+                ("extension_length", "4"),
+                ("extension_first", "1000"),
+                ("extension_last", "1999"),
+                ("numbers", "+86 10 5555 0300"),
+                ("caller_id", ""),
+            ],
+        ),
+        (
+            "settings/enterprise",
+            &[
+                ("display_name", "Alpha Ltd"),
+                ("default_language", "en"),
+                ("invitation_days", "14"),
+            ],
+        ),
+        (
+            "settings/remove-numbers",
+            &[("first", "+861055550100"), ("last", "+861055550109")],
+        ),
+        ("domains/add", &[("domain", "alpha.example")]),
+        ("domains/verify", &[]),
+        ("domains/remove", &[]),
+        ("setup/finish", &[("go", "finish")]),
         ("account/sign-out", &[]),
     ];
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
@@ -240,6 +308,12 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
     let (_, admin_a) = app
         .sign_in("admin@alpha.example", "alpha changes only")
         .await;
+    for endpoint in ["domains/verify", "domains/remove"] {
+        let answer = app
+            .call_as(&admin_a, endpoint, &[("id", b_domain.as_str())])
+            .await;
+        assert_eq!(answer.status(), 404, "{endpoint} with B's domain");
+    }
     for endpoint in [
         "imports/get",
         "imports/cancel",

@@ -91,7 +91,10 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let client = request::client_address();
     let started = sign_in::sign_in(&state, &email, &password, &client, now()).await?;
     request::send_session_cookie(&state, &started.session_token);
-    leptos_axum::redirect("/");
+    // A full administrator whose organisation is not set up yet goes on with the wizard.
+    let setting_up = started.role == Role::FullAdmin
+        && crate::server::settings::setup::unfinished(&state, started.org).await?;
+    leptos_axum::redirect(if setting_up { "/setup" } else { "/" });
     Ok(())
 }
 

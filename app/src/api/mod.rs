@@ -3,6 +3,7 @@
 pub mod account;
 pub mod imports;
 pub mod overview;
+pub mod settings;
 pub mod user_actions;
 pub mod user_table;
 pub mod users;

@@ -1,6 +1,8 @@
 //! View pieces used by several pages.
 
 pub mod auth_frame;
+pub mod domains;
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod settings;

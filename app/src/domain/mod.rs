@@ -6,6 +6,8 @@ mod organisation;
 pub mod password;
 mod plan;
 mod role;
+pub mod settings;
+pub mod time_zones;
 mod user_status;
 
 pub use display_name::DisplayName;

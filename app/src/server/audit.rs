@@ -24,6 +24,13 @@ pub enum Action {
     ImportCancelled,
     UsersImported,
     ImportUndone,
+    SettingsChanged,
+    SetupFinished,
+    DomainAdded,
+    DomainVerified,
+    DomainRemoved,
+    NumbersAdded,
+    NumbersRemoved,
 }
 
 impl Action {
@@ -48,6 +55,13 @@ impl Action {
             Action::ImportCancelled => "import_cancelled",
             Action::UsersImported => "users_imported",
             Action::ImportUndone => "import_undone",
+            Action::SettingsChanged => "settings_changed",
+            Action::SetupFinished => "setup_finished",
+            Action::DomainAdded => "domain_added",
+            Action::DomainVerified => "domain_verified",
+            Action::DomainRemoved => "domain_removed",
+            Action::NumbersAdded => "numbers_added",
+            Action::NumbersRemoved => "numbers_removed",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod organisations;
 pub mod overview;
 pub mod request_id;
+pub mod settings;
 pub mod user_actions;
 pub mod user_table;
 pub mod users;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub db: Db,
     pub mail: Mailer,
     pub config: std::sync::Arc<Config>,
+    /// Looks up the DNS TXT records that verify an organisation's email domains.
+    pub resolver: std::sync::Arc<dyn settings::domains::TxtResolver>,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 
@@ -83,6 +86,7 @@ impl AppState {
             db,
             mail,
             config: std::sync::Arc::new(config),
+            resolver: std::sync::Arc::new(settings::domains::Dns::new()),
             leptos_options,
         })
     }

@@ -44,6 +44,12 @@ pub async fn create(state: &AppState, new: &NewOrganisation) -> Result<Provision
         .await?
         .ok_or(AppError::Conflict(Key::OrganisationExists))?;
     db::licences::insert(&mut tx, org, &new.licences).await?;
+    // The organisation starts out speaking its first administrator's language.
+    sqlx::query("UPDATE organisations SET default_locale = $1 WHERE id = $2")
+        .bind(new.admin_locale.tag())
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
     let admin_user_id = db::users::insert_pending(
         &mut tx,
         org,

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub address: String,
     pub state: AppState,
     pub client: reqwest::Client,
+    /// The DNS the app looks domains up in: only what a test publishes exists.
+    pub dns: std::sync::Arc<app::server::settings::domains::FakeDns>,
     _stop: oneshot::Sender<()>,
     _dir: TempDir,
 }
@@ -34,9 +36,14 @@ pub async fn open_state(dir: &TempDir, public_url: &str, vars: &[(&str, &str)]) 
     })
     .expect("test configuration");
     let leptos_options = LeptosOptions::builder().output_name("switchboard").build();
-    AppState::open(config, leptos_options)
+    let mut state = AppState::open(config, leptos_options)
         .await
-        .expect("app state")
+        .expect("app state");
+    // Tests never ask the real DNS.
+    state.resolver = std::sync::Arc::new(std::sync::Arc::new(
+        app::server::settings::domains::FakeDns::default(),
+    ));
+    state
 }
 
 /// The whole application on a free port, its mail worker delivering to memory.
@@ -57,7 +64,9 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         .await
         .expect("free port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
-    let state = open_state(&dir, &address, vars).await;
+    let mut state = open_state(&dir, &address, vars).await;
+    let dns = std::sync::Arc::new(app::server::settings::domains::FakeDns::default());
+    state.resolver = std::sync::Arc::new(dns.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(server::serve(listener, state.clone(), async {
         let _ = stopped.await;
@@ -67,6 +76,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         address,
         state,
         client,
+        dns,
         _stop: stop,
         _dir: dir,
     }

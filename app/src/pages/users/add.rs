@@ -23,9 +23,11 @@ pub fn AddPeople() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     form.await.map(|form| {
-                        let open = form.people <= 1 || query.read_untracked().get("added").is_some();
+                        let open = form.people <= 1
+                            || query.read_untracked().get("added").is_some()
+                            || query.read_untracked().get("add").is_some();
                         view! {
-                            <details class="card add-people" open=open>
+                            <details class="card add-people" id="add-people" open=open>
                                 <summary>
                                     <h2 id="add-people-title">{t(Key::AddPeopleTitle)}</h2>
                                 </summary>

@@ -1,0 +1,145 @@
+//! The organisation's email domains, on the wizard's enterprise step and the Settings tab: each
+//! with the DNS TXT record that proves it and its state, verify and remove, and adding one.
+
+use super::settings::{reasons, Input};
+use crate::api::settings::{AddDomain, DomainView, RemoveDomain, VerifyDomain};
+use crate::components::form::FormError;
+use crate::error::AppError;
+use crate::locales::{t, use_locale, Key};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+/// The three actions, created by the page so its data reloads when one of them answers.
+#[derive(Clone, Copy)]
+pub struct DomainActions {
+    pub add: ServerAction<AddDomain>,
+    pub verify: ServerAction<VerifyDomain>,
+    pub remove: ServerAction<RemoveDomain>,
+}
+
+impl DomainActions {
+    pub fn new() -> Self {
+        DomainActions {
+            add: ServerAction::new(),
+            verify: ServerAction::new(),
+            remove: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of them has answered.
+    pub fn version(&self) -> usize {
+        self.add.version().get() + self.verify.version().get() + self.remove.version().get()
+    }
+}
+
+impl Default for DomainActions {
+    fn default() -> Self {
+        DomainActions::new()
+    }
+}
+
+#[component]
+pub fn Domains(domains: Vec<DomainView>, actions: DomainActions, can_edit: bool) -> impl IntoView {
+    let locale = use_locale();
+    let verify_answer = actions.verify.value();
+    // The last lookup's answer belongs to the domain it was for.
+    let refusal_for = move |id: i64| {
+        Signal::derive(move || {
+            verify_answer.with(|answer| match answer {
+                Some(Err(AppError::Invalid(errors))) => errors
+                    .iter()
+                    .filter(|e| e.field == format!("domain-{id}"))
+                    .map(|e| e.message(locale))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+        })
+    };
+    let empty = domains.is_empty();
+    view! {
+        <section class="domains" aria-labelledby="domains-heading">
+            <h2 id="domains-heading">{t(Key::DomainsTitle)}</h2>
+            <p class="hint">{t(Key::DomainsHint)}</p>
+            {empty.then(|| view! { <p class="muted" data-test="no-domains">{t(Key::DomainsNone)}</p> })}
+            <ul class="domain-list">
+                {domains
+                    .into_iter()
+                    .map(|domain| {
+                        let refused = refusal_for(domain.id);
+                        view! { <DomainItem domain actions can_edit refused/> }
+                    })
+                    .collect_view()}
+            </ul>
+            {can_edit.then(|| {
+                let answer = actions.add.value();
+                view! {
+                    <ActionForm action=actions.add attr:class="add-domain">
+                        <FormError answer/>
+                        <Input
+                            name="domain"
+                            label=Key::DomainAdd
+                            value=String::new()
+                            hint=Key::DomainAddHint
+                            refused=reasons(answer, "domain")
+                        />
+                        <button type="submit" data-test="add-domain">{t(Key::DomainAddButton)}</button>
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DomainItem(
+    domain: DomainView,
+    actions: DomainActions,
+    can_edit: bool,
+    refused: Signal<Vec<String>>,
+) -> impl IntoView {
+    let id = domain.id.to_string();
+    let (state, class) = if domain.verified {
+        (Key::DomainVerified, "badge badge-active")
+    } else {
+        (Key::DomainNotVerified, "badge badge-pending")
+    };
+    let verified = domain.verified;
+    view! {
+        <li class="domain" data-test=format!("domain-{}", domain.name)>
+            <p class="domain-name">
+                <strong>{domain.name.clone()}</strong>
+                " "
+                <span class=class data-test="domain-state">{t(state)}</span>
+            </p>
+            {(!verified).then(|| view! {
+                <div class="dns-record">
+                    <p>{t(Key::DomainRecordIntro)}</p>
+                    <dl>
+                        <dt>{t(Key::DomainRecordName)}</dt><dd><code>{domain.record_name.clone()}</code></dd>
+                        <dt>{t(Key::DomainRecordType)}</dt><dd><code>"TXT"</code></dd>
+                        <dt>{t(Key::DomainRecordValue)}</dt><dd><code data-test="txt-value">{domain.record_value.clone()}</code></dd>
+                    </dl>
+                </div>
+            })}
+            <ul class="field-error" data-test="domain-error">
+                {move || refused.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+            </ul>
+            {can_edit.then(move || view! {
+                <div class="actions">
+                    {(!verified).then({
+                        let id = id.clone();
+                        move || view! {
+                        <ActionForm action=actions.verify>
+                            <input type="hidden" name="id" value=id.clone()/>
+                            <button type="submit" data-test="verify-domain">{t(Key::DomainVerify)}</button>
+                        </ActionForm>
+                    }})}
+                    <ActionForm action=actions.remove>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <button type="submit" class="secondary" data-test="remove-domain">{t(Key::DomainRemove)}</button>
+                    </ActionForm>
+                </div>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,354 @@
+//! The settings forms' fields, shared by the setup wizard and the Services and Settings tabs:
+//! labelled inputs that show every reason the server gave, the plan's seats, and each service's
+//! and the organisation's fields.
+
+use crate::api::settings::{CallingView, PlanLine};
+use crate::domain::settings::{EnterpriseForm, MeetingsSettings, MessagingForm};
+use crate::domain::time_zones::TIME_ZONES;
+use crate::error::AppError;
+use crate::locales::{t, use_locale, Key, Locale};
+use leptos::prelude::*;
+
+/// Every reason the last answer gave for refusing `field`, in the reader's language.
+pub fn reasons<T, A>(answer: A, field: &'static str) -> Signal<Vec<String>>
+where
+    T: 'static,
+    A: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    Signal::derive(move || {
+        answer.with(|answer| match answer {
+            Some(Err(AppError::Invalid(errors))) => errors
+                .iter()
+                .filter(|e| e.field == field)
+                .map(|e| e.message(locale))
+                .collect(),
+            _ => Vec::new(),
+        })
+    })
+}
+
+/// The control's hint and refusals, tied to it for screen readers.
+fn described_by(
+    name: &str,
+    hint: bool,
+    refused: Signal<Vec<String>>,
+) -> impl Fn() -> Option<String> {
+    let (hint_id, error_id) = (format!("field-{name}-hint"), format!("field-{name}-error"));
+    move || {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(hint_id.clone());
+        }
+        if !refused.read().is_empty() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+#[component]
+fn Reasons(name: &'static str, refused: Signal<Vec<String>>) -> impl IntoView {
+    view! {
+        <ul class="field-error" id=format!("field-{name}-error") data-test=format!("error-{name}")>
+            {move || refused.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Hint(name: &'static str, hint: Option<Key>) -> impl IntoView {
+    let locale = use_locale();
+    hint.map(
+        |hint| view! { <p class="hint" id=format!("field-{name}-hint")>{locale.text(hint)}</p> },
+    )
+}
+
+/// A text or number input.
+#[component]
+pub fn Input(
+    name: &'static str,
+    label: Key,
+    value: String,
+    refused: Signal<Vec<String>>,
+    #[prop(optional)] hint: Option<Key>,
+    #[prop(default = "text")] inputmode: &'static str,
+    #[prop(default = false)] required: bool,
+    #[prop(optional)] list: Option<&'static str>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="field">
+            <label for=format!("field-{name}")>{locale.text(label)}</label>
+            <input
+                id=format!("field-{name}")
+                name=name
+                type="text"
+                inputmode=inputmode
+                value=value
+                required=required
+                list=list
+                autocomplete="off"
+                aria-invalid=move || (!refused.read().is_empty()).then_some("true")
+                aria-describedby=described_by(name, hint.is_some(), refused)
+            />
+            <Hint name hint/>
+            <Reasons name refused/>
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: Key,
+    value: String,
+    refused: Signal<Vec<String>>,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="field">
+            <label for=format!("field-{name}")>{locale.text(label)}</label>
+            <textarea
+                id=format!("field-{name}")
+                name=name
+                rows="4"
+                spellcheck="false"
+                aria-invalid=move || (!refused.read().is_empty()).then_some("true")
+                aria-describedby=described_by(name, hint.is_some(), refused)
+            >{value}</textarea>
+            <Hint name hint/>
+            <Reasons name refused/>
+        </div>
+    }
+}
+
+#[component]
+pub fn Choice(
+    name: &'static str,
+    label: Key,
+    options: Vec<(String, String)>,
+    selected: String,
+    refused: Signal<Vec<String>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="field">
+            <label for=format!("field-{name}")>{locale.text(label)}</label>
+            <select
+                id=format!("field-{name}")
+                name=name
+                aria-invalid=move || (!refused.read().is_empty()).then_some("true")
+                aria-describedby=described_by(name, false, refused)
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <Reasons name refused/>
+        </div>
+    }
+}
+
+#[component]
+pub fn Tick(
+    name: &'static str,
+    label: Key,
+    checked: bool,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="field tick">
+            <label>
+                <input
+                    type="checkbox"
+                    name=name
+                    id=format!("field-{name}")
+                    checked=checked
+                    aria-describedby=hint.map(|_| format!("field-{name}-hint"))
+                />
+                {locale.text(label)}
+            </label>
+            <Hint name hint/>
+        </div>
+    }
+}
+
+/// Seats used of seats bought, per service, as bars.
+#[component]
+pub fn PlanBars(plan: Vec<PlanLine>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ul class="plan-bars" data-test="plan">
+            {plan
+                .into_iter()
+                .map(|line| {
+                    let share = if line.seats == 0 {
+                        100.0
+                    } else {
+                        (f64::from(line.used) * 100.0 / f64::from(line.seats)).min(100.0)
+                    };
+                    let used = line.used.to_string();
+                    let seats = line.seats.to_string();
+                    let words = locale.format(Key::PlanSeatsUsed, &[("used", &used), ("seats", &seats)]);
+                    let full = line.used >= line.seats;
+                    view! {
+                        <li data-test=format!("plan-{}", line.service.as_str())>
+                            <span class="plan-service">{locale.text(line.service.label())}</span>
+                            <span class="plan-words">{words.clone()}</span>
+                            <span
+                                class="bar"
+                                class:full=full
+                                role="meter"
+                                aria-label=words
+                                aria-valuemin="0"
+                                aria-valuemax=seats
+                                aria-valuenow=used
+                            >
+                                <span class="bar-fill" style=format!("width: {share:.1}%")></span>
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn MessagingFields<A, T>(form: MessagingForm, answer: A) -> impl IntoView
+where
+    T: 'static,
+    A: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    view! {
+        <Tick name="file_sharing" label=Key::MessagingFileSharing checked=form.file_sharing.is_some()/>
+        <Tick
+            name="external_messaging"
+            label=Key::MessagingExternal
+            checked=form.external_messaging.is_some()
+            hint=Key::MessagingExternalHint
+        />
+        <Input
+            name="retention_days"
+            label=Key::MessagingRetention
+            value=form.retention_days
+            inputmode="numeric"
+            hint=Key::MessagingRetentionHint
+            refused=reasons(answer, "retention_days")
+        />
+    }
+}
+
+#[component]
+pub fn MeetingsFields(settings: MeetingsSettings) -> impl IntoView {
+    view! {
+        <Tick name="guests_allowed" label=Key::MeetingsGuests checked=settings.guests_allowed hint=Key::MeetingsGuestsHint/>
+        <Tick name="recording_allowed" label=Key::MeetingsRecording checked=settings.recording_allowed/>
+    }
+}
+
+#[component]
+pub fn CallingFields<A, T>(calling: CallingView, answer: A) -> impl IntoView
+where
+    T: 'static,
+    A: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    let form = calling.form.clone();
+    let zones: Vec<(String, String)> = TIME_ZONES
+        .iter()
+        .map(|z| ((*z).to_owned(), z.replace('_', " ")))
+        .collect();
+    let size = calling.pool_size().to_string();
+    let pool_words = locale.format(Key::PoolSize, &[("count", &size)]);
+    let numbers: Vec<String> = calling
+        .pool
+        .iter()
+        .filter(|run| run.count <= 50)
+        .flat_map(|run| [run.first.clone(), run.last.clone()])
+        .collect();
+    view! {
+        <fieldset>
+            <legend>{t(Key::CallingLocation)}</legend>
+            <Input name="location" label=Key::CallingLocationName value=form.location required=true refused=reasons(answer, "location")/>
+            <Choice name="time_zone" label=Key::CallingTimeZone options=zones selected=form.time_zone refused=reasons(answer, "time_zone")/>
+        </fieldset>
+        <fieldset>
+            <legend>{t(Key::CallingExtensions)}</legend>
+            <div class="field-row">
+                <Input
+                    name="extension_length"
+                    label=Key::CallingExtensionLength
+                    value=form.extension_length
+                    inputmode="numeric"
+                    hint=Key::CallingExtensionLengthHint
+                    refused=reasons(answer, "extension_length")
+                />
+                <Input name="extension_first" label=Key::CallingExtensionFirst value=form.extension_first inputmode="numeric" refused=reasons(answer, "extension_first")/>
+                <Input name="extension_last" label=Key::CallingExtensionLast value=form.extension_last inputmode="numeric" refused=reasons(answer, "extension_last")/>
+            </div>
+        </fieldset>
+        <fieldset>
+            <legend>{t(Key::CallingNumbers)}</legend>
+            <p class="pool-size" data-test="pool-size">{pool_words}</p>
+            <TextArea name="numbers" label=Key::CallingAddNumbers value=form.numbers hint=Key::CallingAddNumbersHint refused=reasons(answer, "numbers")/>
+            <Input
+                name="caller_id"
+                label=Key::CallingCallerId
+                value=form.caller_id
+                inputmode="tel"
+                hint=Key::CallingCallerIdHint
+                list="pool-numbers"
+                refused=reasons(answer, "caller_id")
+            />
+            <datalist id="pool-numbers">
+                {numbers.into_iter().map(|n| view! { <option value=n.clone()></option> }).collect_view()}
+            </datalist>
+            <Tick name="voicemail_default" label=Key::CallingVoicemail checked=form.voicemail_default.is_some()/>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn EnterpriseFields<A, T>(form: EnterpriseForm, answer: A) -> impl IntoView
+where
+    T: 'static,
+    A: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    let languages: Vec<(String, String)> = Locale::ALL
+        .into_iter()
+        .map(|l| (l.tag().to_owned(), l.native_name().to_owned()))
+        .collect();
+    view! {
+        <Input
+            name="display_name"
+            label=Key::EnterpriseDisplayName
+            value=form.display_name
+            required=true
+            hint=Key::EnterpriseDisplayNameHint
+            refused=reasons(answer, "display_name")
+        />
+        <Choice
+            name="default_language"
+            label=Key::EnterpriseLanguage
+            options=languages
+            selected=form.default_language
+            refused=reasons(answer, "default_language")
+        />
+        <Input
+            name="invitation_days"
+            label=Key::EnterpriseInvitationDays
+            value=form.invitation_days
+            inputmode="numeric"
+            hint=Key::EnterpriseInvitationDaysHint
+            refused=reasons(answer, "invitation_days")
+        />
+    }
+}
