@@ -6,7 +6,7 @@ use super::{Outcome, Page, Portal};
 pub const PASSWORD: &str = "violet tapir lantern";
 
 /// Follows the welcome link from the mail the portal wrote, creates the administrator account,
-/// and waits for the setup wizard's page.
+/// and waits for the setup wizard's first step.
 pub async fn create_first_admin(page: &Page, portal: &Portal) -> Outcome {
     let link = portal.link_in_mail("/welcome/").await;
     page.open_link(&link).await?;
@@ -14,7 +14,7 @@ pub async fn create_first_admin(page: &Page, portal: &Portal) -> Outcome {
     page.fill("#field-password", PASSWORD).await?;
     page.fill("#field-password_again", PASSWORD).await?;
     page.click("button[type=submit].primary").await?;
-    page.wait_for("[data-test=setup-placeholder]").await?;
+    page.wait_for("[data-test=step-plan]").await?;
     page.wait_for_text("[data-test=person]", "Wei Zhang").await
 }
 

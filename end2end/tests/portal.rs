@@ -17,12 +17,15 @@ const ACME: &[&str] = &[
     "messaging=50,meetings=50,calling=10",
 ];
 
-/// Welcome link → account → setup placeholder; sign out; a wrong password is answered clearly;
-/// sign in again and land on the Overview.
+/// Welcome link → account → the setup wizard; sign out; a wrong password is answered clearly;
+/// sign in again and the wizard resumes (setup is not finished).
 async fn first_administrator(page: &Page, portal: &Portal) -> Outcome {
     create_first_admin(page, portal).await?;
     page.wait_for_text("h1", "Set up your organisation").await?;
-    check(page.path().await? == "/setup", "not sent to /setup")?;
+    check(
+        page.path().await? == "/setup/plan",
+        "not sent to the wizard's first step",
+    )?;
     page.check_accessibility().await?;
 
     page.click("[data-test=sign-out]").await?;
@@ -49,7 +52,8 @@ async fn first_administrator(page: &Page, portal: &Portal) -> Outcome {
     page.check_accessibility().await?;
 
     sign_in(page, "admin@acme.example", PASSWORD).await?;
-    page.wait_for_text("h1", "Overview").await?;
+    page.wait_for("[data-test=step-plan]").await?;
+    page.visit("/").await?;
     page.wait_for_text("[data-test=count-active] dd", "1")
         .await?;
     // The used link now says so.
@@ -135,7 +139,7 @@ async fn passwords(page: &Page, portal: &Portal) -> Outcome {
     page.click("[data-test=sign-out]").await?;
     page.wait_for_text("h1", "Sign in").await?;
     sign_in(page, "admin@acme.example", "third time lucky friend").await?;
-    page.wait_for_text("h1", "Overview").await
+    page.wait_for("[data-test=step-plan]").await
 }
 
 #[tokio::test]

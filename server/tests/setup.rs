@@ -270,14 +270,17 @@ async fn the_wizard_saves_each_step_keeps_what_was_typed_and_resumes() {
     assert_eq!(of("setup_finished"), 1);
     assert_eq!(of("numbers_added 11 numbers"), 1);
     assert!(
-        actions
-            .contains(&"settings_changed messaging: external_messaging, file_sharing, retention_days".to_owned()),
+        actions.contains(
+            &"settings_changed messaging: external_messaging, file_sharing, retention_days"
+                .to_owned()
+        ),
         "{actions:?}"
     );
     assert!(
         actions
             .iter()
-            .any(|a| a == "settings_changed enterprise: default_language, display_name, invitation_days"),
+            .any(|a| a
+                == "settings_changed enterprise: default_language, display_name, invitation_days"),
         "{actions:?}"
     );
 }

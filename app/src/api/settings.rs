@@ -175,13 +175,14 @@ pub async fn save_calling(
     Ok(())
 }
 
+/// Answers the organisation's name as saved, for the header to show.
 #[server(prefix = "/api", endpoint = "settings/enterprise")]
 pub async fn save_enterprise(
     display_name: String,
     default_language: String,
     invitation_days: String,
     go: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::domain::Role;
     use crate::server::{now, require, settings};
     let (state, session) = require(Role::FullAdmin).await?;
@@ -190,9 +191,10 @@ pub async fn save_enterprise(
         default_language,
         invitation_days,
     };
-    let to = settings::save_enterprise(&state, &session, form, go.as_deref(), now()).await?;
+    let (to, name) =
+        settings::save_enterprise(&state, &session, form, go.as_deref(), now()).await?;
     leptos_axum::redirect(&to);
-    Ok(())
+    Ok(name)
 }
 
 /// Removes a run of numbers from the pool.

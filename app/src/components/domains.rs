@@ -88,6 +88,7 @@ pub fn Domains(domains: Vec<DomainView>, actions: DomainActions, can_edit: bool)
             })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -99,9 +100,9 @@ fn DomainItem(
 ) -> impl IntoView {
     let id = domain.id.to_string();
     let (state, class) = if domain.verified {
-        (Key::DomainVerified, "badge badge-active")
+        (Key::DomainVerified, "badge active")
     } else {
-        (Key::DomainNotVerified, "badge badge-pending")
+        (Key::DomainNotVerified, "badge invite_pending")
     };
     let verified = domain.verified;
     view! {
@@ -142,4 +143,5 @@ fn DomainItem(
             })}
         </li>
     }
+    .into_any()
 }

@@ -36,14 +36,37 @@ pub fn Layout() -> impl IntoView {
     }
 }
 
+/// The organisation's name once renamed on this page, until the next full load: the header shows
+/// it without asking the server again.
+#[derive(Clone, Copy)]
+pub struct OrgRenamed(pub RwSignal<Option<String>>);
+
+/// Keeps the header's organisation name in step with what an enterprise-settings form saved.
+pub fn follow_renames(saved: impl Fn() -> Option<String> + Send + Sync + 'static) {
+    if let Some(OrgRenamed(renamed)) = use_context::<OrgRenamed>() {
+        Effect::new(move |_| {
+            if let Some(name) = saved() {
+                renamed.set(Some(name));
+            }
+        });
+    }
+}
+
 #[component]
 fn Header(me: Me) -> impl IntoView {
     let locale = use_locale();
+    let renamed = use_context::<OrgRenamed>().map(|r| r.0);
+    let org_name = me.org_name.clone();
+    let org_name = move || {
+        renamed
+            .and_then(|r| r.get())
+            .unwrap_or_else(|| org_name.clone())
+    };
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <header class="topbar">
             <a class="brand" href="/">{t(Key::ProductName)}</a>
-            <span class="org-name" data-test="org-name">{me.org_name}</span>
+            <span class="org-name" data-test="org-name">{org_name}</span>
             <LanguageSwitcher/>
             <span class="person">
                 <a href="/account" data-test="person">{me.name}</a>
@@ -60,6 +83,7 @@ fn Header(me: Me) -> impl IntoView {
 fn Frame(me: Me) -> impl IntoView {
     // Pages show only what the role may do; the server checks again on every call.
     provide_context(me.clone());
+    provide_context(OrgRenamed(RwSignal::new(None)));
     view! {
         <Header me/>
         <div class="frame">

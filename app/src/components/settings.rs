@@ -54,6 +54,7 @@ fn Reasons(name: &'static str, refused: Signal<Vec<String>>) -> impl IntoView {
             {move || refused.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 #[component]
@@ -96,6 +97,7 @@ pub fn Input(
             <Reasons name refused/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -122,6 +124,7 @@ pub fn TextArea(
             <Reasons name refused/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -153,6 +156,7 @@ pub fn Choice(
             <Reasons name refused/>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -178,6 +182,7 @@ pub fn Tick(
             <Hint name hint/>
         </div>
     }
+    .into_any()
 }
 
 /// Seats used of seats bought, per service, as bars.
@@ -219,6 +224,7 @@ pub fn PlanBars(plan: Vec<PlanLine>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 #[component]
@@ -244,6 +250,7 @@ where
             refused=reasons(answer, "retention_days")
         />
     }
+    .into_any()
 }
 
 #[component]
@@ -252,6 +259,7 @@ pub fn MeetingsFields(settings: MeetingsSettings) -> impl IntoView {
         <Tick name="guests_allowed" label=Key::MeetingsGuests checked=settings.guests_allowed hint=Key::MeetingsGuestsHint/>
         <Tick name="recording_allowed" label=Key::MeetingsRecording checked=settings.recording_allowed/>
     }
+    .into_any()
 }
 
 #[component]
@@ -314,6 +322,7 @@ where
             <Tick name="voicemail_default" label=Key::CallingVoicemail checked=form.voicemail_default.is_some()/>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -351,4 +360,5 @@ where
             refused=reasons(answer, "invitation_days")
         />
     }
+    .into_any()
 }

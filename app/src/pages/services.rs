@@ -55,6 +55,7 @@ pub fn ServicesPage() -> impl IntoView {
             </Transition>
         </ErrorBoundary>
     }
+    .into_any()
 }
 
 #[component]
@@ -75,6 +76,7 @@ fn ServiceTabs(plan: Vec<Service>, current: Service) -> impl IntoView {
                 .collect_view()}
         </nav>
     }
+    .into_any()
 }
 
 #[component]
@@ -141,6 +143,7 @@ fn ServiceView(
             {form}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -194,4 +197,5 @@ fn Pool(
             </ul>
         </section>
     }
+    .into_any()
 }

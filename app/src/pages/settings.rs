@@ -32,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
             </Transition>
         </ErrorBoundary>
     }
+    .into_any()
 }
 
 #[component]
@@ -40,6 +41,7 @@ fn Enterprise(settings: SettingsView, domains: DomainActions) -> impl IntoView {
     let saved = move || query.read().get("saved").is_some();
     let can_edit = settings.can_edit;
     let action = ServerAction::<SaveEnterprise>::new();
+    crate::components::layout::follow_renames(move || action.value().get().and_then(Result::ok));
     let answer = action.value();
     view! {
         <section class="card" aria-labelledby="enterprise-heading">
@@ -58,4 +60,5 @@ fn Enterprise(settings: SettingsView, domains: DomainActions) -> impl IntoView {
             <Domains domains=settings.domains actions=domains can_edit/>
         </section>
     }
+    .into_any()
 }

@@ -27,6 +27,7 @@ pub fn SetupDonePage() -> impl IntoView {
             </Suspense>
         </ErrorBoundary>
     }
+    .into_any()
 }
 
 #[component]
@@ -113,4 +114,5 @@ fn Summary(settings: SettingsView) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

@@ -37,6 +37,7 @@ pub fn SetupPage() -> impl IntoView {
             </Suspense>
         </ErrorBoundary>
     }
+    .into_any()
 }
 
 /// `/setup/:step`.
@@ -65,6 +66,7 @@ pub fn SetupStepPage() -> impl IntoView {
             </Transition>
         </ErrorBoundary>
     }
+    .into_any()
 }
 
 #[component]
@@ -82,6 +84,7 @@ fn Step(view: SetupView, step: SetupStep, domains: DomainActions) -> impl IntoVi
             {steps::content(view, step, domains)}
         </section>
     }
+    .into_any()
 }
 
 /// Where the admin is: steps done, this one, steps to come.
@@ -112,4 +115,5 @@ fn Stepper(steps: Vec<SetupStep>, current: SetupStep) -> impl IntoView {
             </ol>
         </nav>
     }
+    .into_any()
 }

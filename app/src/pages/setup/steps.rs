@@ -66,6 +66,9 @@ pub fn content(view: SetupView, step: SetupStep, domains: DomainActions) -> AnyV
         }
         SetupStep::Enterprise => {
             let action = ServerAction::<SaveEnterprise>::new();
+            crate::components::layout::follow_renames(move || {
+                action.value().get().and_then(Result::ok)
+            });
             let answer = action.value();
             // The domains have forms of their own, so they sit outside this form; its buttons
             // come after them and name the form they send.
@@ -127,4 +130,5 @@ fn StepButtons(
             </button>
         </div>
     }
+    .into_any()
 }

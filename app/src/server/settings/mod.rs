@@ -438,14 +438,15 @@ pub async fn save_enterprise(
     form: EnterpriseForm,
     go: Option<&str>,
     now: i64,
-) -> Result<String, AppError> {
+) -> Result<(String, String), AppError> {
     const STEP: SetupStep = SetupStep::Enterprise;
     let go = Go::parse(go)?;
+    let row = organisation(state.db.reader(), session.org).await?;
     if go == Some(Go::Back) {
-        return setup::go_back(state, session, STEP, &form).await;
+        let to = setup::go_back(state, session, STEP, &form).await?;
+        return Ok((to, row.name));
     }
     let settings = parse_or_keep(state, session, STEP, go, &form, form.parse()).await?;
-    let row = organisation(state.db.reader(), session.org).await?;
     let before = EnterpriseForm {
         display_name: row.name,
         default_language: row.default_locale,
@@ -469,7 +470,7 @@ pub async fn save_enterprise(
         }]);
         return parse_or_keep(state, session, STEP, go, &form, refused)
             .await
-            .map(|()| String::new());
+            .map(|()| (String::new(), String::new()));
     }
     sqlx::query(
         "UPDATE organisations SET name = $1, name_key = $2, default_locale = $3, invitation_days = $4
@@ -487,5 +488,5 @@ pub async fn save_enterprise(
     }
     let to = setup::went_on(&mut tx, state, session, STEP, go, "/settings").await?;
     tx.commit().await?;
-    Ok(to)
+    Ok((to, name.to_owned()))
 }

@@ -1,0 +1,198 @@
+//! The first-time setup wizard in a real browser, with JavaScript on and off: every step, a
+//! refused step keeping what was typed, leaving in the middle and resuming, Back keeping what
+//! was typed, a domain and its TXT record, finishing, and then a setting changed on Services and
+//! kept after a reload.
+
+use end2end::flows::create_first_admin;
+use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
+
+const ACME: &[&str] = &[
+    "org",
+    "create",
+    "--name",
+    "Acme Trading",
+    "--admin-email",
+    "admin@acme.example",
+    "--licences",
+    "messaging=50,meetings=50,calling=10",
+];
+
+async fn value(page: &Page, css: &str) -> Result<String, end2end::Failure> {
+    page.wait_for(css).await?;
+    let found = page
+        .execute(&format!("return document.querySelector('{css}').value;"))
+        .await?;
+    Ok(found.as_str().unwrap_or_default().to_owned())
+}
+
+async fn says(page: &Page, css: &str, needle: &str) -> Outcome {
+    let started = std::time::Instant::now();
+    loop {
+        let text = page.text(css).await.unwrap_or_default();
+        if text.contains(needle) {
+            return Ok(());
+        }
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            return Err(end2end::Failure(format!(
+                "{css:?} says {text:?}, which lacks {needle:?}"
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Clicks a wizard button and waits for the step it leads to.
+async fn go(page: &Page, button: &str, step: &str) -> Outcome {
+    page.click(&format!("[data-test={button}]")).await?;
+    page.wait_for(&format!("[data-test=step-{step}]")).await?;
+    page.wait_until_interactive().await
+}
+
+async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
+    create_first_admin(page, portal).await?;
+    says(page, "[data-test=stepper] [aria-current=step]", "Your plan").await?;
+    says(page, "[data-test=plan-calling]", "0 of 10 licences used").await?;
+    page.wait_until_interactive().await?;
+    go(page, "next", "calling").await?;
+    page.check_accessibility().await?;
+
+    // A wrong line is named, and what was typed stays in the box.
+    page.fill(
+        "#field-numbers",
+        "+86 10 5555 0100 - +86 10 5555 0119\n010 5555 0101",
+    )
+    .await?;
+    page.click("[data-test=next]").await?;
+    says(
+        page,
+        "[data-test=error-numbers]",
+        "Line 2: write “010 5555 0101” in international form",
+    )
+    .await?;
+    page.wait_until_interactive().await?;
+    let typed = value(page, "#field-numbers").await?;
+    check(
+        typed.contains("010 5555 0101"),
+        format!("the numbers typed were lost: {typed:?}"),
+    )?;
+    page.fill("#field-numbers", "+86 10 5555 0100 - +86 10 5555 0119")
+        .await?;
+    page.fill("#field-caller_id", "+86 10 5555 0100").await?;
+    page.fill("#field-location", "Beijing office").await?;
+    go(page, "next", "messaging").await?;
+
+    // Leaving in the middle and coming back resumes at the saved step.
+    page.visit("/").await?;
+    page.visit("/setup").await?;
+    page.wait_for("[data-test=step-messaging]").await?;
+    page.wait_until_interactive().await?;
+    page.fill("#field-retention_days", "30").await?;
+    go(page, "back", "calling").await?;
+    says(page, "[data-test=pool-size]", "20 numbers in the pool").await?;
+    let location = value(page, "#field-location").await?;
+    check(
+        location == "Beijing office",
+        format!("location {location:?}"),
+    )?;
+    go(page, "next", "messaging").await?;
+    let kept = value(page, "#field-retention_days").await?;
+    check(
+        kept == "30",
+        format!("Back lost the retention typed: {kept:?}"),
+    )?;
+    go(page, "next", "enterprise").await?;
+
+    page.fill("#field-domain", "acme.example").await?;
+    page.click("[data-test=add-domain]").await?;
+    says(
+        page,
+        "[data-test='domain-acme.example'] [data-test=domain-state]",
+        "Not verified yet",
+    )
+    .await?;
+    says(
+        page,
+        "[data-test='domain-acme.example'] [data-test=txt-value]",
+        "switchboard-verification=",
+    )
+    .await?;
+    page.wait_until_interactive().await?;
+    page.check_accessibility().await?;
+    page.fill("#field-display_name", "Acme Trading Co").await?;
+    go(page, "next", "users").await?;
+    page.check_accessibility().await?;
+    page.click("[data-test=next]").await?;
+    page.wait_for("[data-test=setup-done]").await?;
+    let summary = page.text("[data-test=summary]").await?;
+    for expected in [
+        "Acme Trading Co",
+        "20 numbers in the pool",
+        "30 days",
+        "acme.example (Not verified yet)",
+    ] {
+        check(
+            summary.contains(expected),
+            format!("the summary lacks {expected:?}: {summary:?}"),
+        )?;
+    }
+    page.check_accessibility().await?;
+    page.wait_until_interactive().await?;
+    page.click("[data-test=to-overview]").await?;
+    page.wait_for_text("h1", "Overview").await?;
+    page.wait_for_text("[data-test=org-name]", "Acme Trading Co")
+        .await?;
+
+    // The same setting lives on the Services tab, and a change there is kept.
+    page.visit("/services/messaging").await?;
+    let shown = value(page, "#field-retention_days").await?;
+    check(shown == "30", format!("Services shows {shown:?}"))?;
+    page.fill("#field-retention_days", "60").await?;
+    page.click("[data-test=save]").await?;
+    page.wait_for_text("[data-test=saved]", "Saved.").await?;
+    page.visit("/services/messaging").await?;
+    let kept = value(page, "#field-retention_days").await?;
+    check(kept == "60", format!("the change was not kept: {kept:?}"))?;
+    page.check_accessibility().await?;
+
+    if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
+        screenshots(page).await?;
+    }
+    Ok(())
+}
+
+/// Every step in both languages, for the docs and for looking at.
+async fn screenshots(page: &Page) -> Outcome {
+    for (language, heading) in [("en", "Overview"), ("zh-CN", "概览")] {
+        page.visit("/").await?;
+        page.select("#language-select", language).await?;
+        page.click("form.language button").await?;
+        page.wait_for_text("h1", heading).await?;
+        for step in ["plan", "calling", "messaging", "enterprise", "users"] {
+            page.visit(&format!("/setup/{step}")).await?;
+            page.wait_for(&format!("[data-test=step-{step}]")).await?;
+            page.screenshot(&workspace_root().join(format!("docs/setup/{step}-{language}.png")))
+                .await?;
+        }
+        page.visit("/setup/done").await?;
+        page.wait_for("[data-test=setup-done]").await?;
+        page.screenshot(&workspace_root().join(format!("docs/setup/done-{language}.png")))
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_wizard_with_javascript() {
+    in_both("setup_wizard", Scripting::On, &[ACME], walk_the_wizard).await;
+}
+
+#[tokio::test]
+async fn the_wizard_without_javascript() {
+    in_both(
+        "setup_wizard_no_js",
+        Scripting::Off,
+        &[ACME],
+        walk_the_wizard,
+    )
+    .await;
+}
