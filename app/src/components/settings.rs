@@ -194,30 +194,26 @@ pub fn PlanBars(plan: Vec<PlanLine>) -> impl IntoView {
             {plan
                 .into_iter()
                 .map(|line| {
-                    let share = if line.seats == 0 {
-                        100.0
-                    } else {
-                        (f64::from(line.used) * 100.0 / f64::from(line.seats)).min(100.0)
-                    };
                     let used = line.used.to_string();
                     let seats = line.seats.to_string();
-                    let words = locale.format(Key::PlanSeatsUsed, &[("used", &used), ("seats", &seats)]);
-                    let full = line.used >= line.seats;
+                    let words =
+                        locale.format(Key::PlanSeatsUsed, &[("used", &used), ("seats", &seats)]);
+                    // Past nine in ten seats used, the bar changes colour.
+                    let high = (u64::from(line.seats) * 9 / 10).to_string();
                     view! {
                         <li data-test=format!("plan-{}", line.service.as_str())>
                             <span class="plan-service">{locale.text(line.service.label())}</span>
                             <span class="plan-words">{words.clone()}</span>
-                            <span
+                            <meter
                                 class="bar"
-                                class:full=full
-                                role="meter"
+                                high=high
                                 aria-label=words
-                                aria-valuemin="0"
-                                aria-valuemax=seats
-                                aria-valuenow=used
+                                min="0"
+                                max=seats
+                                value=used
                             >
-                                <span class="bar-fill" style=format!("width: {share:.1}%")></span>
-                            </span>
+                                {words.clone()}
+                            </meter>
                         </li>
                     }
                 })
