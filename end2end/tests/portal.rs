@@ -139,7 +139,7 @@ async fn passwords(page: &Page, portal: &Portal) -> Outcome {
     page.click("[data-test=sign-out]").await?;
     page.wait_for_text("h1", "Sign in").await?;
     sign_in(page, "admin@acme.example", "third time lucky friend").await?;
-    page.wait_for("[data-test=step-plan]").await
+    page.wait_for("[data-test=step-plan]").await.map(drop)
 }
 
 #[tokio::test]

@@ -141,6 +141,19 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.wait_for_text("h1", "Overview").await?;
     page.wait_for_text("[data-test=org-name]", "Acme Trading Co")
         .await?;
+    // The Overview's checklist: setup done, the domain still to verify, there as a link.
+    let links = page
+        .execute(
+            "return [...document.querySelectorAll('[data-test=checklist] li')]
+                .map(li => li.dataset.test + '=' + (li.querySelector('a') ? 'todo' : 'done')).join(',');",
+        )
+        .await?;
+    let links = links.as_str().unwrap_or_default().to_owned();
+    check(
+        links.starts_with("task-FinishSetup=done,task-VerifyDomain=todo,task-AddNumbers=done"),
+        format!("checklist: {links}"),
+    )?;
+    says(page, "[data-test=plan-calling]", "0 of 10 licences used").await?;
 
     // The same setting lives on the Services tab, and a change there is kept.
     page.visit("/services/messaging").await?;

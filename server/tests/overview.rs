@@ -104,3 +104,74 @@ async fn sqlx_count(app: &common::TestApp, sql: &'static str) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn overview_shows_licence_use_failing_invitations_and_the_setup_checklist() {
+    let app = common::spawn_app().await;
+    let (provisioned, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let body: Value = app
+        .call_as(&admin, "overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let checklist: Vec<(String, bool)> = serde_json::from_value(body["checklist"].clone()).unwrap();
+    assert_eq!(
+        checklist,
+        [
+            ("FinishSetup".into(), false),
+            ("VerifyDomain".into(), false),
+            ("AddNumbers".into(), false),
+            ("AddPeople".into(), false),
+            ("SecondAdministrator".into(), false),
+        ]
+    );
+    assert_eq!(body["portal_url"], app.address);
+
+    // Someone with calling, an invitation that could not be delivered, a second administrator.
+    let person = app
+        .add_active_user(provisioned.org, "ana@acme.example", app::domain::Role::User)
+        .await;
+    app.add_active_user(
+        provisioned.org,
+        "bo@acme.example",
+        app::domain::Role::FullAdmin,
+    )
+    .await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO user_services (org_id, user_id, service) VALUES ($1, $2, 'calling')")
+        .bind(provisioned.org.0)
+        .bind(person)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (org_id, kind, recipient, subject, text_body, html_body, message_id, status, attempts, due_at, created_at, idempotency_key)
+         VALUES ($1, 'invitation', 'gone@acme.example', 's', '', '', 'm-1', 'failed', 5, 0, 0, 'failed-1')",
+    )
+    .bind(provisioned.org.0)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let body: Value = app
+        .call_as(&admin, "overview", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["invitations_failing"], 1);
+    let calling = body["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["service"] == "Calling")
+        .unwrap();
+    assert_eq!(
+        (calling["used"].as_i64(), calling["seats"].as_i64()),
+        (Some(1), Some(10))
+    );
+    let checklist: Vec<(String, bool)> = serde_json::from_value(body["checklist"].clone()).unwrap();
+    assert!(checklist.contains(&("AddPeople".into(), true)));
+    assert!(checklist.contains(&("SecondAdministrator".into(), true)));
+}

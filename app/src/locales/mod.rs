@@ -558,6 +558,22 @@ pub enum Key {
     SetupSummary,
     SetupDoneChangeLater,
     SetupToOverview,
+    TaskFinishSetup,
+    TaskVerifyDomain,
+    TaskAddNumbers,
+    TaskAddPeople,
+    TaskSecondAdministrator,
+    TaskDone,
+    TaskToDo,
+    OverviewChecklist,
+    OverviewAllDone,
+    OverviewLicences,
+    OverviewInvitations,
+    OverviewInvitationsPending,
+    OverviewInvitationsFailing,
+    OverviewImports,
+    OverviewImportCounts,
+    OverviewBookmark,
 }
 
 #[cfg(test)]

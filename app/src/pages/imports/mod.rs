@@ -16,7 +16,7 @@ use history::ImportHistoryList;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use preview::PreviewCard;
-pub use progress::ImportProgressPage;
+pub use progress::{state_label, ImportProgressPage};
 use reading::Loaded;
 use std::collections::HashMap;
 use std::sync::Arc;
