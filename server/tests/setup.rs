@@ -586,3 +586,51 @@ async fn without_javascript_a_refused_step_comes_back_with_its_errors_and_what_w
         .unwrap();
     assert_eq!(location(&answer), "/setup/enterprise");
 }
+
+#[tokio::test]
+async fn people_added_by_paste_are_invited_in_the_organisations_default_language() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let saved = app
+        .call_as(
+            &admin,
+            "settings/enterprise",
+            &[
+                ("display_name", "Acme"),
+                ("default_language", "zh-CN"),
+                ("invitation_days", "14"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&saved), "/settings?saved");
+    // The admin reads the portal in English; the new person's language is not known.
+    let added = app
+        .call_as(
+            &admin,
+            "users/add",
+            &[
+                ("text", "li.na@acme.example"),
+                ("submission", "default-language"),
+                ("messaging", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let locale: String =
+        sqlx::query_scalar("SELECT locale FROM users WHERE email = 'li.na@acme.example'")
+            .fetch_one(app.state.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(locale, "zh-CN");
+    let sent = app.wait_for_mail(2).await;
+    let invitation = sent
+        .iter()
+        .find(|m| m.to == ["li.na@acme.example"])
+        .expect("invitation sent");
+    // An English subject for "Acme" is plain ASCII; the Chinese one is encoded.
+    assert!(
+        invitation.raw.contains("Subject: =?utf-8?"),
+        "not in Chinese: {}",
+        invitation.raw
+    );
+}

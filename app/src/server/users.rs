@@ -148,16 +148,19 @@ pub async fn add_pasted(
     check_licences(state, org, services, new.len(), locale).await?;
 
     let now = now();
-    let days: i64 = sqlx::query_scalar("SELECT invitation_days FROM organisations WHERE id = $1")
-        .bind(org.0)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (days, default_language): (i64, String) =
+        sqlx::query_as("SELECT invitation_days, default_locale FROM organisations WHERE id = $1")
+            .bind(org.0)
+            .fetch_one(&mut *tx)
+            .await?;
     let expires_at = now + days * 24 * 3600;
+    // A pasted address says nothing of its person's language: the organisation's default it is.
+    let their_locale = Locale::from_tag(&default_language).unwrap_or(locale);
     let inviter = admin
         .display_name
         .clone()
         .unwrap_or_else(|| admin.email.clone());
-    let user_ids = insert_pending(&mut tx, org, &new, locale, expires_at, now).await?;
+    let user_ids = insert_pending(&mut tx, org, &new, their_locale, expires_at, now).await?;
     let service_rows: Vec<(i64, Service)> = user_ids
         .iter()
         .flat_map(|&id| services.iter().map(move |&s| (id, s)))
@@ -179,7 +182,7 @@ pub async fn add_pasted(
         .map(|(entry, &user_id)| Invitee {
             user_id,
             email: entry.email.clone(),
-            locale,
+            locale: their_locale,
         })
         .collect();
     invitations::send(&mut tx, state, org, &invitees, &inviter, Round::First, now).await?;
