@@ -268,6 +268,7 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             "settings/remove-numbers",
             &[("first", "+861055550100"), ("last", "+861055550109")],
         ),
+        ("domains/list", &[]),
         ("domains/add", &[("domain", "alpha.example")]),
         ("domains/verify", &[]),
         ("domains/remove", &[]),

@@ -209,6 +209,15 @@ pub async fn remove_numbers(first: String, last: String) -> Result<(), AppError>
     settings::remove_numbers(&state, &session, &first, &last, now()).await
 }
 
+/// The organisation's email domains, for every administrator.
+#[server(prefix = "/api", endpoint = "domains/list")]
+pub async fn list_domains() -> Result<Vec<DomainView>, AppError> {
+    use crate::domain::Role;
+    use crate::server::{require, settings::domains};
+    let (state, session) = require(Role::ReadOnlyAdmin).await?;
+    domains::list(&state, &session).await
+}
+
 #[server(prefix = "/api", endpoint = "domains/add")]
 pub async fn add_domain(domain: String) -> Result<DomainView, AppError> {
     use crate::domain::Role;

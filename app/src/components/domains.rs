@@ -1,45 +1,41 @@
 //! The organisation's email domains, on the wizard's enterprise step and the Settings tab: each
-//! with the DNS TXT record that proves it and its state, verify and remove, and adding one.
+//! with the DNS TXT record that proves it and its state, verify and remove, and adding one. The
+//! list loads and reloads by itself, so a form elsewhere on the page keeps what was typed in it.
 
 use super::settings::{reasons, Input};
-use crate::api::settings::{AddDomain, DomainView, RemoveDomain, VerifyDomain};
+use crate::api::settings::{list_domains, AddDomain, DomainView, RemoveDomain, VerifyDomain};
+use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
 use crate::error::AppError;
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-/// The three actions, created by the page so its data reloads when one of them answers.
+/// The three actions; the list reloads when one of them has answered.
 #[derive(Clone, Copy)]
-pub struct DomainActions {
-    pub add: ServerAction<AddDomain>,
-    pub verify: ServerAction<VerifyDomain>,
-    pub remove: ServerAction<RemoveDomain>,
-}
-
-impl DomainActions {
-    pub fn new() -> Self {
-        DomainActions {
-            add: ServerAction::new(),
-            verify: ServerAction::new(),
-            remove: ServerAction::new(),
-        }
-    }
-
-    /// Changes whenever one of them has answered.
-    pub fn version(&self) -> usize {
-        self.add.version().get() + self.verify.version().get() + self.remove.version().get()
-    }
-}
-
-impl Default for DomainActions {
-    fn default() -> Self {
-        DomainActions::new()
-    }
+struct DomainActions {
+    add: ServerAction<AddDomain>,
+    verify: ServerAction<VerifyDomain>,
+    remove: ServerAction<RemoveDomain>,
 }
 
 #[component]
-pub fn Domains(domains: Vec<DomainView>, actions: DomainActions, can_edit: bool) -> impl IntoView {
+pub fn Domains(can_edit: bool) -> impl IntoView {
+    let actions = DomainActions {
+        add: ServerAction::new(),
+        verify: ServerAction::new(),
+        remove: ServerAction::new(),
+    };
+    let domains = Resource::new(
+        move || {
+            (
+                actions.add.version().get(),
+                actions.verify.version().get(),
+                actions.remove.version().get(),
+            )
+        },
+        |_| list_domains(),
+    );
     let locale = use_locale();
     let verify_answer = actions.verify.value();
     // The last lookup's answer belongs to the domain it was for.
@@ -55,21 +51,32 @@ pub fn Domains(domains: Vec<DomainView>, actions: DomainActions, can_edit: bool)
             })
         })
     };
-    let empty = domains.is_empty();
     view! {
         <section class="domains" aria-labelledby="domains-heading">
             <h2 id="domains-heading">{t(Key::DomainsTitle)}</h2>
             <p class="hint">{t(Key::DomainsHint)}</p>
-            {empty.then(|| view! { <p class="muted" data-test="no-domains">{t(Key::DomainsNone)}</p> })}
-            <ul class="domain-list">
-                {domains
-                    .into_iter()
-                    .map(|domain| {
-                        let refused = refusal_for(domain.id);
-                        view! { <DomainItem domain actions can_edit refused/> }
-                    })
-                    .collect_view()}
-            </ul>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        domains.await.map(|domains| {
+                            let empty = domains.is_empty();
+                            view! {
+                                {empty.then(|| view! { <p class="muted" data-test="no-domains">{t(Key::DomainsNone)}</p> })}
+                                <ul class="domain-list">
+                                    {domains
+                                        .into_iter()
+                                        .map(|domain| {
+                                            let refused = refusal_for(domain.id);
+                                            view! { <DomainItem domain actions can_edit refused/> }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        })
+                    })}
+                </Transition>
+            </ErrorBoundary>
             {can_edit.then(|| {
                 let answer = actions.add.value();
                 view! {

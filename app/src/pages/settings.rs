@@ -3,7 +3,7 @@
 
 use super::services::SaveButton;
 use crate::api::settings::{load_settings, SaveEnterprise, SettingsView};
-use crate::components::domains::{DomainActions, Domains};
+use crate::components::domains::Domains;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
 use crate::components::settings::EnterpriseFields;
@@ -15,10 +15,9 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let domains = DomainActions::new();
     let query = use_query_map();
     let settings = Resource::new(
-        move || (query.read().get("saved").is_some(), domains.version()),
+        move || query.read().get("saved").is_some(),
         |_| load_settings(),
     );
     view! {
@@ -27,7 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    settings.await.map(|settings| view! { <Enterprise settings domains/> })
+                    settings.await.map(|settings| view! { <Enterprise settings/> })
                 })}
             </Transition>
         </ErrorBoundary>
@@ -36,7 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn Enterprise(settings: SettingsView, domains: DomainActions) -> impl IntoView {
+fn Enterprise(settings: SettingsView) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
     let can_edit = settings.can_edit;
@@ -57,7 +56,7 @@ fn Enterprise(settings: SettingsView, domains: DomainActions) -> impl IntoView {
             </ActionForm>
         </section>
         <section class="card">
-            <Domains domains=settings.domains actions=domains can_edit/>
+            <Domains can_edit/>
         </section>
     }
     .into_any()

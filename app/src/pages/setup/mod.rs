@@ -6,7 +6,6 @@ mod done;
 mod steps;
 
 use crate::api::settings::{setup_state, SetupView};
-use crate::components::domains::DomainActions;
 use crate::components::error_panel::ErrorPanel;
 use crate::domain::settings::SetupStep;
 use crate::locales::{t, use_locale, Key};
@@ -45,8 +44,7 @@ pub fn SetupPage() -> impl IntoView {
 pub fn SetupStepPage() -> impl IntoView {
     let params = use_params_map();
     let step = move || params.read().get("step").and_then(|s| SetupStep::parse(&s));
-    let domains = DomainActions::new();
-    let state = Resource::new(move || (step(), domains.version()), |_| setup_state());
+    let state = Resource::new(step, |_| setup_state());
     view! {
         <Title text=t(Key::SetupTitle)/>
         <h1>{t(Key::SetupTitle)}</h1>
@@ -57,7 +55,7 @@ pub fn SetupStepPage() -> impl IntoView {
                     Suspend::new(async move {
                         state.await.map(|view| match step {
                             Some(step) if view.steps.contains(&step) => {
-                                view! { <Step view step domains/> }.into_any()
+                                view! { <Step view step/> }.into_any()
                             }
                             _ => view! { <Redirect path="/setup"/> }.into_any(),
                         })
@@ -70,7 +68,7 @@ pub fn SetupStepPage() -> impl IntoView {
 }
 
 #[component]
-fn Step(view: SetupView, step: SetupStep, domains: DomainActions) -> impl IntoView {
+fn Step(view: SetupView, step: SetupStep) -> impl IntoView {
     let locale = use_locale();
     let at = view.steps.iter().position(|s| *s == step).unwrap_or(0);
     let count = view.steps.len().to_string();
@@ -81,7 +79,7 @@ fn Step(view: SetupView, step: SetupStep, domains: DomainActions) -> impl IntoVi
         <section class="card setup-step" aria-labelledby="step-heading" data-test=format!("step-{}", step.as_str())>
             <p class="step-count">{heading}</p>
             <h2 id="step-heading">{locale.text(step.label())}</h2>
-            {steps::content(view, step, domains)}
+            {steps::content(view, step)}
         </section>
     }
     .into_any()
