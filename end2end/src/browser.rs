@@ -254,7 +254,14 @@ impl Page {
         if self.scripting == Scripting::Off {
             return Ok(());
         }
-        self.wait_for("html[data-hydrated]").await.map(drop)
+        match self.wait_for("html[data-hydrated]").await {
+            Ok(_) => Ok(()),
+            // The wasm panicked: say why rather than only that it timed out.
+            Err(Failure(timeout)) => match self.attribute("html", "data-panic").await {
+                Ok(Some(panic)) => Err(Failure(format!("the page panicked: {panic}"))),
+                _ => Err(Failure(timeout)),
+            },
+        }
     }
 
     /// Whether the wasm hydrated this page (waits briefly, so use it to prove scripting is off).

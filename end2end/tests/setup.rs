@@ -3,7 +3,7 @@
 //! was typed, a domain and its TXT record, finishing, and then a setting changed on Services and
 //! kept after a reload.
 
-use end2end::flows::create_first_admin;
+use end2end::flows::{create_first_admin, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
 
 const ACME: &[&str] = &[
@@ -203,6 +203,70 @@ async fn screenshots(page: &Page) -> Outcome {
             .await?;
     }
     Ok(())
+}
+
+/// A read-only administrator sees Services and Settings with nothing to change.
+async fn read_only_administrator(page: &Page, portal: &Portal) -> Outcome {
+    create_first_admin(page, portal).await?;
+    page.visit("/users").await?;
+    page.fill("#field-email", "reader@acme.example").await?;
+    page.select("#add-admin-role", "read_only_admin").await?;
+    page.click("section[aria-labelledby=add-admin-title] button[type=submit]")
+        .await?;
+    page.wait_for_text("[data-test=saved]", "Role saved.")
+        .await?;
+    page.wait_until_interactive().await?;
+    page.click("[data-test=sign-out]").await?;
+    page.wait_for_text("h1", "Sign in").await?;
+    let link = portal
+        .link_in_mail_to("reader@acme.example", "/welcome/")
+        .await;
+    page.open_link(&link).await?;
+    page.fill("#field-name", "Rita Reader").await?;
+    page.fill("#field-password", PASSWORD).await?;
+    page.fill("#field-password_again", PASSWORD).await?;
+    page.click("button[type=submit].primary").await?;
+    page.wait_for_text("[data-test=person]", "Rita Reader")
+        .await?;
+    for path in ["/services/messaging", "/services/calling", "/settings"] {
+        page.visit(path).await?;
+        says(
+            page,
+            "[data-test=read-only]",
+            "only full administrators can change them",
+        )
+        .await?;
+        let editable = page
+            .execute(
+                "return [...document.querySelectorAll('main input, main select, main textarea')]
+                    .filter(e => !e.matches(':disabled') && e.type !== 'hidden').length
+                  + document.querySelectorAll('[data-test=save], [data-test=add-domain]').length;",
+            )
+            .await?;
+        check(
+            editable.as_i64() == Some(0),
+            format!("{path}: {editable} controls a read-only administrator could use"),
+        )?;
+    }
+    // The wizard is for full administrators only.
+    page.visit("/setup/plan").await?;
+    says(
+        page,
+        "[data-test=setup-full-admins-only]",
+        "Only full administrators set up",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_read_only_administrator_sees_settings_and_cannot_change_them() {
+    in_both(
+        "read_only_settings",
+        Scripting::On,
+        &[ACME],
+        read_only_administrator,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -7,7 +7,17 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    // A panic goes to the console, and onto <html data-panic> where a browser test can read why
+    // the page never became interactive.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("data-panic", &info.to_string());
+        }
+    }));
     let html = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element());

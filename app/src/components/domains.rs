@@ -11,31 +11,51 @@ use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-/// The three actions; the list reloads when one of them has answered.
+/// The list and its three actions. A page makes it at its top, outside any suspense: a resource
+/// made inside another resource's suspense is numbered differently on the server and in the
+/// browser, and hydration then fails now and then.
 #[derive(Clone, Copy)]
-struct DomainActions {
+pub struct DomainList {
+    list: Resource<Result<Vec<DomainView>, AppError>>,
     add: ServerAction<AddDomain>,
     verify: ServerAction<VerifyDomain>,
     remove: ServerAction<RemoveDomain>,
 }
 
+impl DomainList {
+    pub fn new() -> Self {
+        let add = ServerAction::<AddDomain>::new();
+        let verify = ServerAction::<VerifyDomain>::new();
+        let remove = ServerAction::<RemoveDomain>::new();
+        let list = Resource::new(
+            move || {
+                (
+                    add.version().get(),
+                    verify.version().get(),
+                    remove.version().get(),
+                )
+            },
+            |_| list_domains(),
+        );
+        DomainList {
+            list,
+            add,
+            verify,
+            remove,
+        }
+    }
+}
+
+impl Default for DomainList {
+    fn default() -> Self {
+        DomainList::new()
+    }
+}
+
 #[component]
-pub fn Domains(can_edit: bool) -> impl IntoView {
-    let actions = DomainActions {
-        add: ServerAction::new(),
-        verify: ServerAction::new(),
-        remove: ServerAction::new(),
-    };
-    let domains = Resource::new(
-        move || {
-            (
-                actions.add.version().get(),
-                actions.verify.version().get(),
-                actions.remove.version().get(),
-            )
-        },
-        |_| list_domains(),
-    );
+pub fn Domains(domains: DomainList, can_edit: bool) -> impl IntoView {
+    let actions = domains;
+    let domains = domains.list;
     let locale = use_locale();
     let verify_answer = actions.verify.value();
     // The last lookup's answer belongs to the domain it was for.
@@ -55,28 +75,30 @@ pub fn Domains(can_edit: bool) -> impl IntoView {
         <section class="domains" aria-labelledby="domains-heading">
             <h2 id="domains-heading">{t(Key::DomainsTitle)}</h2>
             <p class="hint">{t(Key::DomainsHint)}</p>
-            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
-                <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        domains.await.map(|domains| {
-                            let empty = domains.is_empty();
-                            view! {
-                                {empty.then(|| view! { <p class="muted" data-test="no-domains">{t(Key::DomainsNone)}</p> })}
-                                <ul class="domain-list">
-                                    {domains
-                                        .into_iter()
-                                        .map(|domain| {
-                                            let refused = refusal_for(domain.id);
-                                            view! { <DomainItem domain actions can_edit refused/> }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                            .into_any()
-                        })
-                    })}
-                </Transition>
-            </ErrorBoundary>
+            <div class="domain-list-wrap">
+                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                    <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+                        {move || Suspend::new(async move {
+                            domains.await.map(|domains| {
+                                let empty = domains.is_empty();
+                                view! {
+                                    {empty.then(|| view! { <p class="muted" data-test="no-domains">{t(Key::DomainsNone)}</p> })}
+                                    <ul class="domain-list">
+                                        {domains
+                                            .into_iter()
+                                            .map(|domain| {
+                                                let refused = refusal_for(domain.id);
+                                                view! { <DomainItem domain actions can_edit refused/> }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                .into_any()
+                            })
+                        })}
+                    </Transition>
+                </ErrorBoundary>
+            </div>
             {can_edit.then(|| {
                 let answer = actions.add.value();
                 view! {
@@ -101,7 +123,7 @@ pub fn Domains(can_edit: bool) -> impl IntoView {
 #[component]
 fn DomainItem(
     domain: DomainView,
-    actions: DomainActions,
+    actions: DomainList,
     can_edit: bool,
     refused: Signal<Vec<String>>,
 ) -> impl IntoView {

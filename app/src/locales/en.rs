@@ -464,5 +464,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OverviewImports => "Latest imports",
         Key::OverviewImportCounts => "{created} added, {failed} failed",
         Key::OverviewBookmark => "Bookmark the portal's address to come back to it:",
+        Key::SetupFullAdminsOnly => "Only full administrators set up the organisation. Its settings are on the Services and Settings pages.",
     }
 }

@@ -574,6 +574,7 @@ pub enum Key {
     OverviewImports,
     OverviewImportCounts,
     OverviewBookmark,
+    SetupFullAdminsOnly,
 }
 
 #[cfg(test)]

@@ -468,5 +468,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::OverviewImports => "最近的导入",
         Key::OverviewImportCounts => "已添加 {created} 个，失败 {failed} 个",
         Key::OverviewBookmark => "请将门户地址加入书签，以便再次访问：",
+        Key::SetupFullAdminsOnly => "只有完全管理员可以设置组织。组织的设置位于“服务”和“设置”页面。",
     }
 }

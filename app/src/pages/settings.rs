@@ -3,7 +3,7 @@
 
 use super::services::SaveButton;
 use crate::api::settings::{load_settings, SaveEnterprise, SettingsView};
-use crate::components::domains::Domains;
+use crate::components::domains::{DomainList, Domains};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
 use crate::components::settings::EnterpriseFields;
@@ -20,13 +20,14 @@ pub fn SettingsPage() -> impl IntoView {
         move || query.read().get("saved").is_some(),
         |_| load_settings(),
     );
+    let domains = DomainList::new();
     view! {
         <Title text=t(Key::SettingsTitle)/>
         <h1>{t(Key::SettingsTitle)}</h1>
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    settings.await.map(|settings| view! { <Enterprise settings/> })
+                    settings.await.map(|settings| view! { <Enterprise settings domains/> })
                 })}
             </Transition>
         </ErrorBoundary>
@@ -35,7 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn Enterprise(settings: SettingsView) -> impl IntoView {
+fn Enterprise(settings: SettingsView, domains: DomainList) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
     let can_edit = settings.can_edit;
@@ -56,7 +57,7 @@ fn Enterprise(settings: SettingsView) -> impl IntoView {
             </ActionForm>
         </section>
         <section class="card">
-            <Domains can_edit/>
+            <Domains domains can_edit/>
         </section>
     }
     .into_any()

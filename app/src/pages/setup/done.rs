@@ -10,6 +10,9 @@ use leptos_router::components::Redirect;
 
 #[component]
 pub fn SetupDonePage() -> impl IntoView {
+    if !super::full_admin() {
+        return view! { <super::FullAdminsOnly/> }.into_any();
+    }
     let state = Resource::new(|| (), |_| setup_state());
     view! {
         <Title text=t(Key::SetupDoneTitle)/>

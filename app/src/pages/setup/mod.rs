@@ -5,9 +5,12 @@
 mod done;
 mod steps;
 
+use crate::api::account::Me;
 use crate::api::settings::{setup_state, SetupView};
+use crate::components::domains::DomainList;
 use crate::components::error_panel::ErrorPanel;
 use crate::domain::settings::SetupStep;
+use crate::domain::Role;
 use crate::locales::{t, use_locale, Key};
 pub use done::SetupDonePage;
 use leptos::prelude::*;
@@ -15,9 +18,28 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
+/// Whether the signed-in administrator may run the wizard (the server checks again).
+fn full_admin() -> bool {
+    use_context::<Me>().is_some_and(|me| me.role == Role::FullAdmin)
+}
+
+/// What other administrators see instead of the wizard.
+#[component]
+fn FullAdminsOnly() -> impl IntoView {
+    view! {
+        <Title text=t(Key::SetupTitle)/>
+        <h1>{t(Key::SetupTitle)}</h1>
+        <p class="notice" data-test="setup-full-admins-only">{t(Key::SetupFullAdminsOnly)}</p>
+    }
+    .into_any()
+}
+
 /// `/setup`: on to the step to resume at, or the summary once finished.
 #[component]
 pub fn SetupPage() -> impl IntoView {
+    if !full_admin() {
+        return view! { <FullAdminsOnly/> }.into_any();
+    }
     let state = Resource::new(|| (), |_| setup_state());
     view! {
         <Title text=t(Key::SetupTitle)/>
@@ -42,9 +64,13 @@ pub fn SetupPage() -> impl IntoView {
 /// `/setup/:step`.
 #[component]
 pub fn SetupStepPage() -> impl IntoView {
+    if !full_admin() {
+        return view! { <FullAdminsOnly/> }.into_any();
+    }
     let params = use_params_map();
     let step = move || params.read().get("step").and_then(|s| SetupStep::parse(&s));
     let state = Resource::new(step, |_| setup_state());
+    let domains = DomainList::new();
     view! {
         <Title text=t(Key::SetupTitle)/>
         <h1>{t(Key::SetupTitle)}</h1>
@@ -55,7 +81,7 @@ pub fn SetupStepPage() -> impl IntoView {
                     Suspend::new(async move {
                         state.await.map(|view| match step {
                             Some(step) if view.steps.contains(&step) => {
-                                view! { <Step view step/> }.into_any()
+                                view! { <Step view step domains/> }.into_any()
                             }
                             _ => view! { <Redirect path="/setup"/> }.into_any(),
                         })
@@ -68,7 +94,7 @@ pub fn SetupStepPage() -> impl IntoView {
 }
 
 #[component]
-fn Step(view: SetupView, step: SetupStep) -> impl IntoView {
+fn Step(view: SetupView, step: SetupStep, domains: DomainList) -> impl IntoView {
     let locale = use_locale();
     let at = view.steps.iter().position(|s| *s == step).unwrap_or(0);
     let count = view.steps.len().to_string();
@@ -79,7 +105,7 @@ fn Step(view: SetupView, step: SetupStep) -> impl IntoView {
         <section class="card setup-step" aria-labelledby="step-heading" data-test=format!("step-{}", step.as_str())>
             <p class="step-count">{heading}</p>
             <h2 id="step-heading">{locale.text(step.label())}</h2>
-            {steps::content(view, step)}
+            {steps::content(view, step, domains)}
         </section>
     }
     .into_any()

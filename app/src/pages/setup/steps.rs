@@ -4,7 +4,7 @@
 use crate::api::settings::{
     FinishSetup, LeavePlanStep, SaveCalling, SaveEnterprise, SaveMessaging, SetupView,
 };
-use crate::components::domains::Domains;
+use crate::components::domains::{DomainList, Domains};
 use crate::components::form::FormError;
 use crate::components::settings::{CallingFields, EnterpriseFields, MessagingFields, PlanBars};
 use crate::domain::settings::SetupStep;
@@ -12,7 +12,7 @@ use crate::locales::{t, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-pub fn content(view: SetupView, step: SetupStep) -> AnyView {
+pub fn content(view: SetupView, step: SetupStep, domains: DomainList) -> AnyView {
     let first = step == SetupStep::Plan;
     let settings = view.settings;
     match step {
@@ -78,7 +78,7 @@ pub fn content(view: SetupView, step: SetupStep) -> AnyView {
                     <FormError answer/>
                     <EnterpriseFields form=settings.enterprise answer/>
                 </ActionForm>
-                <Domains can_edit=true/>
+                <Domains domains can_edit=true/>
                 <StepButtons first form="enterprise-form" pending=action.pending()/>
             }
             .into_any()
