@@ -2,6 +2,18 @@
 
 use super::{Outcome, Page, Portal};
 
+/// The organisation most scenarios start from: `org create` arguments for the server binary.
+pub const ACME: &[&str] = &[
+    "org",
+    "create",
+    "--name",
+    "Acme Trading",
+    "--admin-email",
+    "admin@acme.example",
+    "--licences",
+    "messaging=50,meetings=50,calling=10",
+];
+
 /// The password the scenarios' administrators choose.
 pub const PASSWORD: &str = "violet tapir lantern";
 

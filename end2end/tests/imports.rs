@@ -3,19 +3,8 @@
 //! import applied with its progress page and result file, the users table; then a second file
 //! through the file input that updates a person, and undoing that import.
 
-use end2end::flows::create_first_admin;
+use end2end::flows::{create_first_admin, ACME};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
-
-const ACME: &[&str] = &[
-    "org",
-    "create",
-    "--name",
-    "Acme Trading",
-    "--admin-email",
-    "admin@acme.example",
-    "--licences",
-    "messaging=50,meetings=50,calling=10",
-];
 
 /// "Contact" is no title the portal knows, so the admin has to say it holds the addresses.
 const DROPPED: &str = "Given name,Surname,Contact,Calling\n\

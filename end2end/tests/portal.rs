@@ -2,20 +2,9 @@
 //! Overview with real data, navigation after hydration, switching language, the 404 page, and all
 //! of it again with JavaScript off.
 
-use end2end::flows::{create_first_admin, sign_in, PASSWORD};
+use end2end::flows::{create_first_admin, sign_in, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
 use std::time::Duration;
-
-const ACME: &[&str] = &[
-    "org",
-    "create",
-    "--name",
-    "Acme Trading",
-    "--admin-email",
-    "admin@acme.example",
-    "--licences",
-    "messaging=50,meetings=50,calling=10",
-];
 
 /// Welcome link → account → the setup wizard; sign out; a wrong password is answered clearly;
 /// sign in again and the wizard resumes (setup is not finished).

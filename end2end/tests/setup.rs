@@ -3,19 +3,8 @@
 //! was typed, a domain and its TXT record, finishing, and then a setting changed on Services and
 //! kept after a reload.
 
-use end2end::flows::{create_first_admin, PASSWORD};
+use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
-
-const ACME: &[&str] = &[
-    "org",
-    "create",
-    "--name",
-    "Acme Trading",
-    "--admin-email",
-    "admin@acme.example",
-    "--licences",
-    "messaging=50,meetings=50,calling=10",
-];
 
 async fn value(page: &Page, css: &str) -> Result<String, end2end::Failure> {
     page.wait_for(css).await?;

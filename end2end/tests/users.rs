@@ -3,19 +3,8 @@
 //! of them accepts in a second browser and the admin's table shows them Active. Then the row
 //! actions and the person's page. All of it with JavaScript on and off.
 
-use end2end::flows::{create_first_admin, PASSWORD};
+use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
-
-const ACME: &[&str] = &[
-    "org",
-    "create",
-    "--name",
-    "Acme Trading",
-    "--admin-email",
-    "admin@acme.example",
-    "--licences",
-    "messaging=50,meetings=50,calling=10",
-];
 
 fn twenty_lines_two_bad() -> String {
     let mut lines: Vec<String> = (1..=18)

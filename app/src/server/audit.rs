@@ -75,6 +75,24 @@ pub struct Event<'a> {
     pub client_address: Option<&'a str>,
 }
 
+/// Records what a signed-in administrator did, from no particular address.
+pub async fn by(
+    tx: &mut WriteTx,
+    session: &crate::server::auth::sessions::Session,
+    action: Action,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        org: Some(session.org),
+        actor: Some(session.user_id),
+        action,
+        detail,
+        client_address: None,
+    };
+    record(tx, event, now).await
+}
+
 pub async fn record(tx: &mut WriteTx, event: Event<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_events (org_id, actor_user_id, action, detail, client_address, at)

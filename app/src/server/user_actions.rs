@@ -257,19 +257,7 @@ async fn record(
     detail: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    audit::record(
-        tx,
-        audit::Event {
-            org: Some(viewer.org),
-            actor: Some(viewer.user_id),
-            action,
-            detail,
-            client_address: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    Ok(audit::by(tx, viewer, action, detail, now).await?)
 }
 
 /// The one person of the viewer's organisation with this id, inside the transaction.

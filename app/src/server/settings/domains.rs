@@ -1,12 +1,11 @@
 //! The organisation's email domains: adding one gives the DNS TXT record that proves it is theirs;
 //! verifying looks the record up through a resolver (the real DNS in production, a fake in tests).
 
-use super::audit_change;
 use crate::api::settings::DomainView;
 use crate::domain::settings::parse_domain;
 use crate::error::AppError;
 use crate::locales::Key;
-use crate::server::audit::Action;
+use crate::server::audit::{self, Action};
 use crate::server::auth::sessions::Session;
 use crate::server::AppState;
 use futures::future::BoxFuture;
@@ -169,7 +168,7 @@ pub async fn add(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit_change(&mut tx, session, Action::DomainAdded, &name, now).await?;
+    audit::by(&mut tx, session, Action::DomainAdded, &name, now).await?;
     tx.commit().await?;
     Ok(DomainView {
         id,
@@ -239,7 +238,7 @@ pub async fn verify(
                     .bind(session.org.0)
                     .execute(&mut *tx)
                     .await?;
-                audit_change(&mut tx, session, Action::DomainVerified, &row.name, now).await?;
+                audit::by(&mut tx, session, Action::DomainVerified, &row.name, now).await?;
                 None
             }
         }
@@ -264,7 +263,7 @@ pub async fn remove(
         .bind(session.org.0)
         .execute(&mut *tx)
         .await?;
-    audit_change(&mut tx, session, Action::DomainRemoved, &row.name, now).await?;
+    audit::by(&mut tx, session, Action::DomainRemoved, &row.name, now).await?;
     tx.commit().await?;
     Ok(())
 }

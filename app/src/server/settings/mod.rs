@@ -1,48 +1,26 @@
-//! The organisation's settings: loading them for the wizard and the Services and Settings tabs,
-//! and saving each form in one transaction with its audit event. Saving from a wizard step goes
-//! on to the next step (or back); saving from a tab comes back to the tab.
+//! The organisation's settings, saved form by form in one transaction with its audit event.
+//! Saving from a wizard step goes on to the next step (or back); saving from a tab comes back
+//! to the tab. `saved` reads them.
 
 pub mod domains;
 pub mod number_pool;
+mod saved;
 pub mod setup;
 
-use crate::api::settings::{CallingView, PlanLine, SettingsView};
+use saved::{calling, meetings, messaging, organisation};
+pub use saved::{plan, view};
+
 use crate::domain::settings::{
-    CallingForm, CallingSettings, EnterpriseForm, MeetingsSettings, MessagingForm,
-    MessagingSettings, Refusals, SetupStep,
+    CallingForm, CallingSettings, EnterpriseForm, MeetingsSettings, MessagingForm, Refusals,
+    SetupStep,
 };
-use crate::domain::{OrgId, Role, Service, UserStatus};
+use crate::domain::{OrgId, Service};
 use crate::error::{AppError, FieldError};
 use crate::locales::{Key, Locale};
 use crate::server::audit::{self, Action};
 use crate::server::auth::sessions::Session;
-use crate::server::db::WriteTx;
 use crate::server::AppState;
 use setup::Go;
-use sqlx::SqlitePool;
-
-/// Records a settings change, by the signed-in administrator, inside its transaction.
-pub(crate) async fn audit_change(
-    tx: &mut WriteTx,
-    session: &Session,
-    action: Action,
-    detail: &str,
-    now: i64,
-) -> Result<(), AppError> {
-    audit::record(
-        tx,
-        audit::Event {
-            org: Some(session.org),
-            actor: Some(session.user_id),
-            action,
-            detail,
-            client_address: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
 
 /// The names of the fields that differ between two forms, for the audit event.
 fn changed<T: serde::Serialize>(area: &str, before: &T, after: &T) -> Option<String> {
@@ -57,169 +35,6 @@ fn changed<T: serde::Serialize>(area: &str, before: &T, after: &T) -> Option<Str
         .map(|(name, _)| name.as_str())
         .collect();
     (!fields.is_empty()).then(|| format!("{area}: {}", fields.join(", ")))
-}
-
-pub async fn plan(db: &SqlitePool, org: OrgId) -> Result<Vec<PlanLine>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT l.service, l.seats, (SELECT COUNT(*) FROM user_services s JOIN users u ON u.id = s.user_id
-                                     WHERE s.org_id = l.org_id AND s.service = l.service AND u.status <> $2)
-         FROM licences l WHERE l.org_id = $1",
-    )
-    .bind(org.0)
-    .bind(UserStatus::Deactivated.as_str())
-    .fetch_all(db)
-    .await?;
-    let mut plan: Vec<PlanLine> = rows
-        .into_iter()
-        .filter_map(|(service, seats, used)| {
-            Some(PlanLine {
-                service: Service::parse(&service)?,
-                seats: u32::try_from(seats).ok()?,
-                used: u32::try_from(used).ok()?,
-            })
-        })
-        .collect();
-    plan.sort_by_key(|line| line.service);
-    Ok(plan)
-}
-
-async fn messaging(db: &SqlitePool, org: OrgId) -> Result<MessagingSettings, sqlx::Error> {
-    let row: Option<(bool, bool, Option<i64>)> = sqlx::query_as(
-        "SELECT file_sharing, external_messaging, retention_days FROM messaging_settings
-         WHERE org_id = $1",
-    )
-    .bind(org.0)
-    .fetch_optional(db)
-    .await?;
-    Ok(
-        row.map_or_else(MessagingSettings::default, |(f, e, r)| MessagingSettings {
-            file_sharing: f,
-            external_messaging: e,
-            retention_days: r.and_then(|d| u32::try_from(d).ok()),
-        }),
-    )
-}
-
-async fn meetings(db: &SqlitePool, org: OrgId) -> Result<MeetingsSettings, sqlx::Error> {
-    let row: Option<(bool, bool)> = sqlx::query_as(
-        "SELECT guests_allowed, recording_allowed FROM meetings_settings WHERE org_id = $1",
-    )
-    .bind(org.0)
-    .fetch_optional(db)
-    .await?;
-    Ok(
-        row.map_or_else(MeetingsSettings::default, |(g, r)| MeetingsSettings {
-            guests_allowed: g,
-            recording_allowed: r,
-        }),
-    )
-}
-
-#[derive(sqlx::FromRow)]
-struct OrgRow {
-    name: String,
-    default_locale: String,
-    invitation_days: i64,
-}
-
-async fn organisation(db: &SqlitePool, org: OrgId) -> Result<OrgRow, AppError> {
-    sqlx::query_as("SELECT name, default_locale, invitation_days FROM organisations WHERE id = $1")
-        .bind(org.0)
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-async fn calling(
-    db: &SqlitePool,
-    org: OrgId,
-    starting: impl FnOnce() -> CallingSettings,
-) -> Result<CallingSettings, sqlx::Error> {
-    #[allow(clippy::type_complexity)]
-    let row: Option<(String, String, i64, String, String, Option<String>, bool)> = sqlx::query_as(
-        "SELECT location, time_zone, extension_length, extension_first, extension_last,
-                    caller_id, voicemail_default
-             FROM calling_settings WHERE org_id = $1",
-    )
-    .bind(org.0)
-    .fetch_optional(db)
-    .await?;
-    Ok(match row {
-        Some((location, time_zone, length, first, last, caller_id, voicemail)) => CallingSettings {
-            location,
-            time_zone,
-            extension_length: u32::try_from(length).unwrap_or(4),
-            extension_first: first,
-            extension_last: last,
-            caller_id,
-            voicemail_default: voicemail,
-        },
-        None => starting(),
-    })
-}
-
-/// The saved settings; with `drafts`, a wizard step's unsaved form replaces its saved one.
-pub async fn view(
-    state: &AppState,
-    session: &Session,
-    drafts: bool,
-) -> Result<SettingsView, AppError> {
-    let db = state.db.reader();
-    let org = session.org;
-    let plan = plan(db, org).await?;
-    let has = |service| plan.iter().any(|line| line.service == service);
-    let row = organisation(db, org).await?;
-    let locale = Locale::from_tag(&row.default_locale).unwrap_or_default();
-    let drafts = if drafts {
-        setup::drafts(db, org).await?
-    } else {
-        Default::default()
-    };
-    let draft = |step: SetupStep| drafts.get(step.as_str());
-    let messaging = if has(Service::Messaging) {
-        Some(match draft(SetupStep::Messaging) {
-            Some(json) => serde_json::from_str(json).unwrap_or_default(),
-            None => MessagingForm::from(&messaging(db, org).await?),
-        })
-    } else {
-        None
-    };
-    let meetings = if has(Service::Meetings) {
-        Some(meetings(db, org).await?)
-    } else {
-        None
-    };
-    let calling = if has(Service::Calling) {
-        let form = match draft(SetupStep::Calling) {
-            Some(json) => serde_json::from_str(json).unwrap_or_default(),
-            None => CallingForm::from(
-                &calling(db, org, || CallingSettings::starting(&row.name, locale)).await?,
-            ),
-        };
-        Some(CallingView {
-            form,
-            pool: number_pool::runs(db, org).await?,
-        })
-    } else {
-        None
-    };
-    let enterprise = match draft(SetupStep::Enterprise) {
-        Some(json) => serde_json::from_str(json).unwrap_or_default(),
-        None => EnterpriseForm {
-            display_name: row.name.clone(),
-            default_language: locale.tag().to_owned(),
-            invitation_days: row.invitation_days.to_string(),
-        },
-    };
-    Ok(SettingsView {
-        can_edit: session.role.at_least(Role::FullAdmin),
-        plan,
-        messaging,
-        meetings,
-        calling,
-        enterprise,
-        domains: domains::list(state, session).await?,
-    })
 }
 
 /// Refuses a change to a service the plan does not have.
@@ -281,7 +96,7 @@ pub async fn save_messaging(
     .execute(&mut *tx)
     .await?;
     if let Some(detail) = changed("messaging", &before, &settings) {
-        audit_change(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
+        audit::by(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
     }
     let to = setup::went_on(&mut tx, state, session, STEP, go, "/services/messaging").await?;
     tx.commit().await?;
@@ -308,7 +123,7 @@ pub async fn save_meetings(
     .execute(&mut *tx)
     .await?;
     if let Some(detail) = changed("meetings", &before, &settings) {
-        audit_change(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
+        audit::by(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
     }
     tx.commit().await?;
     Ok("/services/meetings?saved".to_owned())
@@ -403,11 +218,11 @@ pub async fn save_calling(
     .execute(&mut *tx)
     .await?;
     if let Some(detail) = changed("calling", &before, &settings) {
-        audit_change(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
+        audit::by(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
     }
     if added > 0 {
         let detail = format!("{added} numbers");
-        audit_change(&mut tx, session, Action::NumbersAdded, &detail, now).await?;
+        audit::by(&mut tx, session, Action::NumbersAdded, &detail, now).await?;
     }
     let to = setup::went_on(&mut tx, state, session, STEP, go, "/services/calling").await?;
     tx.commit().await?;
@@ -427,7 +242,7 @@ pub async fn remove_numbers(
         return Err(AppError::NotFound);
     }
     let detail = format!("{removed} numbers, {first} to {last}");
-    audit_change(&mut tx, session, Action::NumbersRemoved, &detail, now).await?;
+    audit::by(&mut tx, session, Action::NumbersRemoved, &detail, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -484,7 +299,7 @@ pub async fn save_enterprise(
     .execute(&mut *tx)
     .await?;
     if let Some(detail) = changed("enterprise", &before, &EnterpriseForm::from(&settings)) {
-        audit_change(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
+        audit::by(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
     }
     let to = setup::went_on(&mut tx, state, session, STEP, go, "/settings").await?;
     tx.commit().await?;

@@ -2,12 +2,11 @@
 //! yet (kept through Back and through a refused Next), and finishing, after which it never starts
 //! again.
 
-use super::audit_change;
 use crate::api::settings::SetupView;
 use crate::domain::settings::SetupStep;
 use crate::domain::OrgId;
 use crate::error::AppError;
-use crate::server::audit::Action;
+use crate::server::audit::{self, Action};
 use crate::server::auth::sessions::Session;
 use crate::server::db::WriteTx;
 use crate::server::AppState;
@@ -210,7 +209,7 @@ pub async fn finish(
                     .bind(session.org.0)
                     .execute(&mut *tx)
                     .await?;
-                audit_change(&mut tx, session, Action::SetupFinished, "", now).await?;
+                audit::by(&mut tx, session, Action::SetupFinished, "", now).await?;
             }
             tx.commit().await?;
             Ok(DONE_PATH.to_owned())
