@@ -1,7 +1,7 @@
 //! The first-time setup wizard in a real browser, with JavaScript on and off: every step, a
 //! refused step keeping what was typed, leaving in the middle and resuming, Back keeping what
-//! was typed, a domain and its TXT record, finishing, and then a setting changed on Services and
-//! kept after a reload.
+//! was typed, a domain and its TXT record, finishing, then a setting changed on Services and kept
+//! after a reload, and the pool's direct lines mapped to extensions.
 
 use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
@@ -166,6 +166,24 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     let kept = value(page, "#field-retention_days").await?;
     check(kept == "60", format!("the change was not kept: {kept:?}"))?;
     page.check_accessibility().await?;
+
+    // One click maps the pool's direct lines to extensions, after showing what it will do.
+    page.visit("/services/calling").await?;
+    page.click("[data-test=show-mapping]").await?;
+    page.wait_for_text(
+        "[data-test=mapping-summary]",
+        "20 extensions will be created from the last 4 digits of each number.",
+    )
+    .await?;
+    page.wait_until_interactive().await?;
+    page.check_accessibility().await?;
+    page.click("[data-test=apply-mapping]").await?;
+    page.wait_for_text("[data-test=mapped]", "20 direct lines now have extensions.")
+        .await?;
+    page.wait_until_interactive().await?;
+    page.click("[data-test=show-mapping]").await?;
+    page.wait_for_text("[data-test=mapping-nothing]", "There is nothing to create.")
+        .await?;
 
     if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
         screenshots(page).await?;

@@ -35,7 +35,7 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'meetings ' || guests_allowed || recording_allowed FROM meetings_settings WHERE org_id = $1
          UNION ALL SELECT 'calling ' || location || time_zone || extension_first || COALESCE(caller_id, '')
                    FROM calling_settings WHERE org_id = $1
-         UNION ALL SELECT 'number ' || number FROM pool_numbers WHERE org_id = $1
+         UNION ALL SELECT 'number ' || number || COALESCE(extension, '') FROM pool_numbers WHERE org_id = $1
          UNION ALL SELECT 'domain ' || name || COALESCE(verified_at, 0) FROM domains WHERE org_id = $1",
     )
     .bind(org)
@@ -268,6 +268,8 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             "settings/remove-numbers",
             &[("first", "+861055550100"), ("last", "+861055550109")],
         ),
+        ("numbers/map-plan", &[]),
+        ("numbers/map", &[]),
         ("domains/list", &[]),
         ("domains/add", &[("domain", "alpha.example")]),
         ("domains/verify", &[]),

@@ -6,6 +6,7 @@
 // calling form has nine, and the macro's generated client function cannot carry an item `allow`.
 #![allow(clippy::too_many_arguments)]
 
+use crate::domain::extension_map::Mapping;
 use crate::domain::settings::{
     CallingForm, EnterpriseForm, MeetingsSettings, MessagingForm, SetupStep,
 };
@@ -52,6 +53,19 @@ impl CallingView {
     pub fn pool_size(&self) -> u32 {
         self.pool.iter().map(|r| r.count).sum()
     }
+}
+
+/// What mapping the pool's direct lines to extensions would do, or did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingPlan {
+    pub length: u32,
+    pub create: u32,
+    pub already: u32,
+    pub conflicts: u32,
+    /// The first few that would be created.
+    pub sample: Vec<Mapping>,
+    /// The conflicts, each with its reason (the first 200).
+    pub conflicting: Vec<Mapping>,
 }
 
 /// Everything the wizard, Services and Settings show. A service the plan lacks has no settings.
@@ -207,6 +221,26 @@ pub async fn remove_numbers(first: String, last: String) -> Result<(), AppError>
     use crate::server::{now, require, settings};
     let (state, session) = require(Role::FullAdmin).await?;
     settings::remove_numbers(&state, &session, &first, &last, now()).await
+}
+
+/// What mapping every pool number to the extension of its last digits would do.
+#[server(prefix = "/api", endpoint = "numbers/map-plan")]
+pub async fn plan_mapping() -> Result<MappingPlan, AppError> {
+    use crate::domain::Role;
+    use crate::server::{require, settings::extensions};
+    let (state, session) = require(Role::FullAdmin).await?;
+    extensions::plan(&state, &session).await
+}
+
+/// Maps them; the Calling page then says how many.
+#[server(prefix = "/api", endpoint = "numbers/map")]
+pub async fn map_extensions() -> Result<MappingPlan, AppError> {
+    use crate::domain::Role;
+    use crate::server::{now, require, settings::extensions};
+    let (state, session) = require(Role::FullAdmin).await?;
+    let done = extensions::map(&state, &session, now()).await?;
+    leptos_axum::redirect(&format!("/services/calling?mapped={}", done.create));
+    Ok(done)
 }
 
 /// The organisation's email domains, for every administrator.

@@ -2,6 +2,7 @@
 
 mod display_name;
 mod email;
+pub mod extension_map;
 mod organisation;
 pub mod password;
 mod plan;

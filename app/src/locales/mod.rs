@@ -575,6 +575,22 @@ pub enum Key {
     OverviewImportCounts,
     OverviewBookmark,
     SetupFullAdminsOnly,
+    MappingTitle,
+    MappingHint,
+    MappingShow,
+    MappingWillCreate,
+    MappingAlready,
+    MappingConflicts,
+    MappingNothing,
+    MappingApply,
+    MappingDone,
+    MappingNumber,
+    MappingExtension,
+    MappingReason,
+    ConflictMappedOtherwise,
+    ConflictPersonHasIt,
+    ConflictNumberHasIt,
+    ConflictSameDigits,
 }
 
 #[cfg(test)]

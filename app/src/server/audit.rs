@@ -31,6 +31,7 @@ pub enum Action {
     DomainRemoved,
     NumbersAdded,
     NumbersRemoved,
+    NumbersMapped,
 }
 
 impl Action {
@@ -62,6 +63,7 @@ impl Action {
             Action::DomainRemoved => "domain_removed",
             Action::NumbersAdded => "numbers_added",
             Action::NumbersRemoved => "numbers_removed",
+            Action::NumbersMapped => "numbers_mapped",
         }
     }
 }

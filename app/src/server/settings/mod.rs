@@ -3,6 +3,7 @@
 //! to the tab. `saved` reads them.
 
 pub mod domains;
+pub mod extensions;
 pub mod number_pool;
 mod saved;
 pub mod setup;

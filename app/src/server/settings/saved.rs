@@ -88,7 +88,7 @@ pub(super) async fn organisation(db: &SqlitePool, org: OrgId) -> Result<OrgRow, 
         .ok_or(AppError::NotFound)
 }
 
-pub(super) async fn calling(
+pub(crate) async fn calling(
     db: &SqlitePool,
     org: OrgId,
     starting: impl FnOnce() -> CallingSettings,

@@ -1,14 +1,17 @@
 //! The Services tab: a page per service of the plan (Messaging, Meetings, Calling) with its seats
 //! and settings. Full administrators change them; read-only administrators see them.
 
+mod mapping;
+
 use crate::api::settings::{
-    load_settings, CallingView, RemoveNumbers, SaveCalling, SaveMeetings, SaveMessaging,
-    SettingsView,
+    load_settings, plan_mapping, CallingView, MappingPlan, RemoveNumbers, SaveCalling,
+    SaveMeetings, SaveMessaging, SettingsView,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
 use crate::components::settings::{CallingFields, MeetingsFields, MessagingFields, PlanBars};
 use crate::domain::Service;
+use crate::error::AppError;
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,6 +33,23 @@ pub fn ServicesPage() -> impl IntoView {
         move || (service(), remove.version().get()),
         |_| load_settings(),
     );
+    // What mapping direct lines to extensions would do, when asked (`?mapping`). Made here, not
+    // inside the page's suspense, so the browser numbers it as the server did.
+    let query = use_query_map();
+    let mapping = Resource::new(
+        move || {
+            let query = query.read();
+            let asked = service() == Some(Service::Calling) && query.get("mapping").is_some();
+            (asked, query.get("mapped"))
+        },
+        |(asked, _)| async move {
+            if asked {
+                plan_mapping().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     view! {
         <Title text=t(Key::ServicesTitle)/>
         <h1>{t(Key::ServicesTitle)}</h1>
@@ -42,7 +62,7 @@ pub fn ServicesPage() -> impl IntoView {
                             let plan = settings.services();
                             match chosen {
                                 Some(service) if plan.contains(&service) => {
-                                    view! { <ServiceTabs plan current=service/> <ServiceView settings service remove/> }.into_any()
+                                    view! { <ServiceTabs plan current=service/> <ServiceView settings service remove mapping/> }.into_any()
                                 }
                                 _ => {
                                     let first = plan.first().map_or("messaging", |s| s.as_str());
@@ -84,6 +104,7 @@ fn ServiceView(
     settings: SettingsView,
     service: Service,
     remove: ServerAction<RemoveNumbers>,
+    mapping: Resource<Result<Option<MappingPlan>, AppError>>,
 ) -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
@@ -130,6 +151,7 @@ fn ServiceView(
                     <SaveButton can_edit pending=action.pending()/>
                 </ActionForm>
                 <Pool calling=pool can_edit remove/>
+                {can_edit.then(|| view! { <mapping::ExtensionMapping plan=mapping/> })}
             }
             .into_any()
         }),

@@ -1,0 +1,170 @@
+//! Mapping the pool's direct lines to extensions, through HTTP: what it would do, conflicts with
+//! people and with other numbers, applying once (and again changing nothing), two admins at once,
+//! and the roles.
+
+mod common;
+
+use app::api::settings::MappingPlan;
+use app::domain::extension_map::{Conflict, Outcome};
+use app::domain::Role;
+use common::{TestApp, PASSWORD};
+
+async fn plan(app: &TestApp, client: &reqwest::Client, endpoint: &str) -> MappingPlan {
+    let answer = app.call_as(client, endpoint, &[]).await;
+    assert!(answer.status().is_success() || answer.status().is_redirection());
+    answer.json().await.expect("mapping plan")
+}
+
+async fn mapped(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT number, extension FROM pool_numbers WHERE extension IS NOT NULL ORDER BY number",
+    )
+    .fetch_all(app.state.db.reader())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn direct_lines_map_to_their_last_digits_once_and_conflicts_are_named() {
+    let app = common::spawn_app().await;
+    let (org, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let saved = app
+        .call_as(
+            &admin,
+            "settings/calling",
+            &[
+                ("location", "Beijing"),
+                ("time_zone", "Asia/Shanghai"),
+                ("extension_length", "4"),
+                ("extension_first", "2000"),
+                ("extension_last", "2999"),
+                (
+                    "numbers",
+                    "+86 10 5555 0100 - +86 10 5555 0109\n+86 10 6666 0100",
+                ),
+                ("caller_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.headers()["location"], "/services/calling?saved");
+    // Someone already has extension 0105, with no number of their own.
+    let ana = app
+        .add_active_user(org.org, "ana@acme.example", Role::User)
+        .await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE users SET extension = '0105' WHERE id = $1")
+        .bind(ana)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let preview = plan(&app, &admin, "numbers/map-plan").await;
+    assert_eq!(
+        (preview.create, preview.already, preview.conflicts),
+        (8, 0, 3)
+    );
+    assert_eq!(preview.length, 4);
+    assert_eq!(preview.sample[0].number, "+861055550101");
+    assert_eq!(preview.sample[0].extension, "0101");
+    let reasons: Vec<(String, Outcome)> = preview
+        .conflicting
+        .iter()
+        .map(|m| (m.number.clone(), m.outcome.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "+861055550100".into(),
+                Outcome::Conflict(Conflict::SameDigits {
+                    numbers: vec!["+861066660100".into()]
+                })
+            ),
+            (
+                "+861055550105".into(),
+                Outcome::Conflict(Conflict::PersonHasIt {
+                    person: "ana@acme.example".into()
+                })
+            ),
+            (
+                "+861066660100".into(),
+                Outcome::Conflict(Conflict::SameDigits {
+                    numbers: vec!["+861055550100".into()]
+                })
+            ),
+        ]
+    );
+    assert!(mapped(&app).await.is_empty(), "the preview writes nothing");
+
+    // Two admins apply at once: the extensions are created once.
+    let (_, second) = app.sign_in("admin@acme.example", PASSWORD).await;
+    let (one, two) = tokio::join!(
+        app.call_as(&admin, "numbers/map", &[]),
+        app.call_as(&second, "numbers/map", &[])
+    );
+    let mut created = Vec::new();
+    for answer in [one, two] {
+        assert!(answer.status().is_success());
+        let location = answer.headers()["location"].to_str().unwrap().to_owned();
+        let done: MappingPlan = answer.json().await.unwrap();
+        assert_eq!(
+            location,
+            format!("/services/calling?mapped={}", done.create)
+        );
+        created.push(done.create);
+    }
+    created.sort();
+    assert_eq!(created, [0, 8]);
+    let rows = mapped(&app).await;
+    assert_eq!(rows.len(), 8);
+    assert!(rows.contains(&("+861055550109".into(), "0109".into())));
+    let again = plan(&app, &admin, "numbers/map-plan").await;
+    assert_eq!((again.create, again.already, again.conflicts), (0, 8, 3));
+    let audits: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'numbers_mapped'")
+            .fetch_one(app.state.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(audits, 1);
+}
+
+#[tokio::test]
+async fn only_full_administrators_of_a_calling_plan_map() {
+    let app = common::spawn_app().await;
+    let (org, _) = app.admin_of("Acme", "admin@acme.example").await;
+    app.add_active_user(org.org, "reader@acme.example", Role::ReadOnlyAdmin)
+        .await;
+    let (_, reader) = app.sign_in("reader@acme.example", PASSWORD).await;
+    for endpoint in ["numbers/map-plan", "numbers/map"] {
+        assert_eq!(app.call_as(&reader, endpoint, &[]).await.status(), 403);
+        assert_eq!(app.call(endpoint, &[]).await.status(), 401);
+    }
+    let mut new = common::new_org("Initech", "admin@initech.example");
+    new.licences = app::domain::Licences::parse("messaging=20").unwrap();
+    let provisioned = app::server::organisations::create(&app.state, &new)
+        .await
+        .unwrap();
+    let token = provisioned
+        .welcome_link
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let admin = common::browser();
+    app.call_as(
+        &admin,
+        "account/create",
+        &[
+            ("token", &token),
+            ("name", "Admin"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.call_as(&admin, "numbers/map-plan", &[]).await.status(),
+        404
+    );
+}
