@@ -115,7 +115,7 @@ async fn run(state: &AppState, id: i64, file: Option<Vec<u8>>) -> Result<(), App
     let file = match file {
         Some(file) => file,
         None => {
-            sqlx::query_scalar("SELECT file FROM imports WHERE id = $1")
+            sqlx::query_scalar("SELECT file FROM import_files WHERE import_id = $1")
                 .bind(id)
                 .fetch_one(state.db.reader())
                 .await?
