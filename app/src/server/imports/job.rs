@@ -20,7 +20,10 @@ pub(super) const BATCH: usize = 5_000;
 /// Starts the job of import `id` beside the server; `file` when the caller holds it already.
 pub fn spawn(state: AppState, id: i64, file: Option<Vec<u8>>) {
     tokio::spawn(async move {
-        if let Err(error) = run(&state, id, file).await {
+        state.db.bulk_started().await;
+        let ran = run(&state, id, file).await;
+        state.db.bulk_finished().await;
+        if let Err(error) = ran {
             tracing::error!(import = id, "import job stopped: {error}");
         }
     });
