@@ -14,8 +14,10 @@ use crate::server::db::WriteTx;
 use crate::server::{now, AppState};
 
 /// Rows applied per transaction: big enough to be quick, small enough that other writes wait
-/// only briefly and progress moves often.
-pub(super) const BATCH: usize = 5_000;
+/// only briefly (under half a second) and progress moves often. 10,000 rather than 5,000: each
+/// commit writes out every index page the batch touched, many of them the same pages batch after
+/// batch, and twice the rows per commit halved that writing (0.4 s to 0.2 s of 100,000 rows).
+pub(super) const BATCH: usize = 10_000;
 
 /// Starts the job of import `id` beside the server; `file` when the caller holds it already.
 pub fn spawn(state: AppState, id: i64, file: Option<Vec<u8>>) {
