@@ -61,23 +61,25 @@ pub async fn start(
     }
     // The whole file is read and checked before anything is written; only the seats it needs
     // are kept, so a large file is never held person by person.
-    let mut walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
+    let walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
     let encoding = walk.encoding();
     let mut rows = 0;
     let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
-    loop {
-        let (next, chunk) = walk.next(CHECK_CHUNK, locale).await?;
-        walk = next;
+    // The next chunk is read and checked while this one's people are looked up, as the job does.
+    let mut reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
+    let walk = loop {
+        let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
         if chunk.last_row.is_none() {
-            break;
+            break walk;
         }
+        reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
         rows = chunk.validated.rows;
         let needed =
             people::seats_needed(state, admin.org, &chunk.validated.people, &upload).await?;
         for (service, needed) in needed {
             *seats.entry(service).or_insert(0) += needed;
         }
-    }
+    };
     let mapping = walk.mapping.clone();
     drop(walk);
     people::check_licences(state, admin.org, &seats, locale).await?;
