@@ -523,3 +523,38 @@ async fn only_full_administrators_import_and_other_organisations_imports_are_not
     assert_eq!(status, 200);
     assert!(template.contains("Email"));
 }
+
+/// The addresses the users table finds for search `q`, in its order.
+async fn search(app: &TestApp, client: &reqwest::Client, q: &str) -> Vec<String> {
+    let answer = app.call_as(client, "users/list", &[("q", q)]).await;
+    assert_eq!(answer.status(), 200, "users/list q={q}");
+    let page: app::api::user_table::UserPage = answer.json().await.expect("a UserPage");
+    page.rows.into_iter().map(|row| row.email).collect()
+}
+
+#[tokio::test]
+async fn imported_people_are_found_by_the_users_table_search() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.test").await;
+    let file = format!(
+        "{HEADER}\
+         Wei,Zhang,,zhang.wei@acme.test,TRUE,,,,,\r\n\
+         ,,Ana Silva,ana@branch.test,TRUE,,,,,\r\n"
+    );
+    let id = start(&app, &admin, &file, "").await;
+    assert_eq!(counts(&finished(&app, &admin, id).await), (2, 0, 0, 0));
+    // By part of a name the import made up, of a display name, and of an address.
+    assert_eq!(
+        search(&app, &admin, "WEI ZH").await,
+        ["zhang.wei@acme.test"]
+    );
+    assert_eq!(search(&app, &admin, "ana sil").await, ["ana@branch.test"]);
+    assert_eq!(search(&app, &admin, "branch.te").await, ["ana@branch.test"]);
+
+    // An update is found by its new name and no longer by the old one.
+    let renamed = format!("{HEADER},,Ana Costa,ana@branch.test,TRUE,,,,,\r\n");
+    let id = start(&app, &admin, &renamed, "update=1").await;
+    assert_eq!(counts(&finished(&app, &admin, id).await), (0, 1, 0, 0));
+    assert_eq!(search(&app, &admin, "ana cos").await, ["ana@branch.test"]);
+    assert!(search(&app, &admin, "ana sil").await.is_empty());
+}

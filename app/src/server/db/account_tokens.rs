@@ -60,22 +60,23 @@ pub async fn insert_many(
         return Ok(Vec::new());
     }
     let tokens: Vec<_> = user_ids.iter().map(|_| tokens::generate()).collect();
-    let rows: Vec<serde_json::Value> = user_ids
+    let rows: Vec<(i64, &str)> = user_ids
         .iter()
         .zip(&tokens)
-        .map(|(user_id, token)| serde_json::json!([user_id, token.hash]))
+        .map(|(user_id, token)| (*user_id, token.hash.as_str()))
         .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     // One JSON parameter rather than a value per column: see `outbox::enqueue_many`.
     let ids: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
         "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at)
-         SELECT $1, value ->> 0, $2, value ->> 1, $3, $4 FROM json_each($5)
+         SELECT $1, value ->> 0, $2, value ->> 1, $3, $4 FROM jsonb_each($5)
          RETURNING id, token_hash",
     )
     .bind(org.0)
     .bind(purpose.as_str())
     .bind(expires_at)
     .bind(now)
-    .bind(serde_json::Value::Array(rows).to_string())
+    .bind(rows)
     .fetch_all(&mut **tx)
     .await?
     .into_iter()

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::import::csv::{self, Change, Existing, Person, Validated};
 use crate::import::preview::services_for_new;
 use crate::locales::Key;
-use crate::server::db::{self, WriteTx};
+use crate::server::db::WriteTx;
 use crate::server::AppState;
 use std::collections::{BTreeMap, HashMap};
 /// What became of one row.
@@ -51,24 +51,22 @@ async fn taken(
                 .collect::<Vec<_>>(),
         ),
     ] {
-        for chunk in values.chunks(500) {
-            let sql = format!(
-                "SELECT {column}, id FROM users WHERE org_id = $1 AND {column} IN ({})",
-                db::numbered(2, chunk.len())
-            );
-            let mut query =
-                sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
-            for value in chunk {
-                query = query.bind(value);
-            }
-            let found = query.fetch_all(&mut **tx).await?;
-            let into = if column == "phone_number" {
-                &mut taken.phones
-            } else {
-                &mut taken.extensions
-            };
-            into.extend(found);
-        }
+        // One JSON parameter for the whole list: see `people::existing`.
+        let sql = format!(
+            "SELECT {column}, id FROM users
+             WHERE org_id = $1 AND {column} IN (SELECT value FROM json_each($2))"
+        );
+        let found = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(people::json_list(&values))
+            .fetch_all(&mut **tx)
+            .await?;
+        let into = if column == "phone_number" {
+            &mut taken.phones
+        } else {
+            &mut taken.extensions
+        };
+        into.extend(found);
     }
     Ok(taken)
 }
@@ -261,16 +259,17 @@ fn failed(row: i64, reason: String) -> Outcome {
 
 /// Stores each row's outcome and moves the import's counters.
 async fn record(tx: &mut WriteTx, job: &Job, outcomes: &[Outcome]) -> Result<(), sqlx::Error> {
-    let rows: Vec<serde_json::Value> = outcomes
+    let rows: Vec<_> = outcomes
         .iter()
-        .map(|o| serde_json::json!([o.row, o.outcome, o.reason, o.user_id, o.previous]))
+        .map(|o| (o.row, o.outcome, &o.reason, o.user_id, &o.previous))
         .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO import_rows (import_id, row_number, outcome, reason, user_id, previous)
-         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each($2)",
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM jsonb_each($2)",
     )
     .bind(job.id)
-    .bind(serde_json::Value::Array(rows).to_string())
+    .bind(rows)
     .execute(&mut **tx)
     .await?;
     let count = |kind: &str| outcomes.iter().filter(|o| o.outcome == kind).count() as i64;

@@ -14,13 +14,18 @@ use crate::server::db::WriteTx;
 use crate::server::{now, AppState};
 
 /// Rows applied per transaction: big enough to be quick, small enough that other writes wait
-/// only briefly and progress moves often.
-pub(super) const BATCH: usize = 5_000;
+/// only briefly (under half a second) and progress moves often. 10,000 rather than 5,000: each
+/// commit writes out every index page the batch touched, many of them the same pages batch after
+/// batch, and twice the rows per commit halved that writing (0.4 s to 0.2 s of 100,000 rows).
+pub(super) const BATCH: usize = 10_000;
 
 /// Starts the job of import `id` beside the server; `file` when the caller holds it already.
 pub fn spawn(state: AppState, id: i64, file: Option<Vec<u8>>) {
     tokio::spawn(async move {
-        if let Err(error) = run(&state, id, file).await {
+        state.db.bulk_started().await;
+        let ran = run(&state, id, file).await;
+        state.db.bulk_finished().await;
+        if let Err(error) = ran {
             tracing::error!(import = id, "import job stopped: {error}");
         }
     });
@@ -115,7 +120,7 @@ async fn run(state: &AppState, id: i64, file: Option<Vec<u8>>) -> Result<(), App
     let file = match file {
         Some(file) => file,
         None => {
-            sqlx::query_scalar("SELECT file FROM imports WHERE id = $1")
+            sqlx::query_scalar("SELECT file FROM import_files WHERE import_id = $1")
                 .bind(id)
                 .fetch_one(state.db.reader())
                 .await?

@@ -61,23 +61,25 @@ pub async fn start(
     }
     // The whole file is read and checked before anything is written; only the seats it needs
     // are kept, so a large file is never held person by person.
-    let mut walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
+    let walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
     let encoding = walk.encoding();
     let mut rows = 0;
     let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
-    loop {
-        let (next, chunk) = walk.next(CHECK_CHUNK, locale).await?;
-        walk = next;
+    // The next chunk is read and checked while this one's people are looked up, as the job does.
+    let mut reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
+    let walk = loop {
+        let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
         if chunk.last_row.is_none() {
-            break;
+            break walk;
         }
+        reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
         rows = chunk.validated.rows;
         let needed =
             people::seats_needed(state, admin.org, &chunk.validated.people, &upload).await?;
         for (service, needed) in needed {
             *seats.entry(service).or_insert(0) += needed;
         }
-    }
+    };
     let mapping = walk.mapping.clone();
     drop(walk);
     people::check_licences(state, admin.org, &seats, locale).await?;
@@ -87,14 +89,13 @@ pub async fn start(
     let mut tx = state.db.begin_write().await?;
     let services: Vec<&str> = upload.default_services.iter().map(|s| s.as_str()).collect();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO imports (org_id, started_by, file_name, file, encoding, mapping, update_existing,
+        "INSERT INTO imports (org_id, started_by, file_name, encoding, mapping, update_existing,
                               default_services, locale, state, total, created_at, started_ms, progress_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
     )
     .bind(admin.org.0)
     .bind(admin.display_name.as_deref().unwrap_or(&admin.email))
     .bind(&file_name)
-    .bind(&bytes)
     .bind(encoding.as_str())
     .bind(serde_json::to_string(&mapping).map_err(super::error::internal)?)
     .bind(upload.update_existing)
@@ -106,6 +107,12 @@ pub async fn start(
     .bind(now_ms)
     .fetch_one(&mut *tx)
     .await?;
+    // Beside the import rather than in it: see migration 20261127000010_import_files.
+    sqlx::query("INSERT INTO import_files (import_id, file) VALUES ($1, $2)")
+        .bind(id)
+        .bind(&bytes)
+        .execute(&mut *tx)
+        .await?;
     let detail = format!("import {id} of {file_name} started: {rows} rows");
     audit::record(
         &mut tx,

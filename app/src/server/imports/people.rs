@@ -8,7 +8,7 @@ use crate::import::csv::{Existing, Person};
 use crate::import::preview;
 use crate::locales::{Key, Locale};
 use crate::server::db::users::{PersonRow, PERSON_COLUMNS};
-use crate::server::{db, users, AppState};
+use crate::server::{users, AppState};
 use std::collections::{BTreeMap, HashMap};
 
 /// A person of the organisation as an import finds them.
@@ -25,35 +25,36 @@ pub async fn existing(
 ) -> Result<HashMap<String, Known>, sqlx::Error> {
     let mut found: HashMap<String, Known> = HashMap::with_capacity(emails.len());
     let mut by_id: HashMap<i64, String> = HashMap::new();
-    // Chunks keep each statement under every database's limit on values.
-    for chunk in emails.chunks(500) {
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM users u WHERE u.org_id = $1 AND u.email IN ({})",
-            db::numbered(2, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
-        for email in chunk {
-            query = query.bind(*email);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let id = row.id;
-            let person = row.with_services(Vec::new());
-            by_id.insert(id, person.email.clone());
-            found.insert(person.email.clone(), Known { id, person });
-        }
+    // The list travels as one JSON parameter, like the rows of a bulk insert: a value bound per
+    // address cost sqlx a lookup of every placeholder's name for each one it bound.
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM users u
+         WHERE u.org_id = $1 AND u.email IN (SELECT value FROM json_each($2))"
+    );
+    let rows = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(json_list(emails))
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in rows {
+        let id = row.id;
+        let person = row.with_services(Vec::new());
+        by_id.insert(id, person.email.clone());
+        found.insert(person.email.clone(), Known { id, person });
     }
-    let ids: Vec<i64> = by_id.keys().copied().collect();
-    for chunk in ids.chunks(500) {
+    if !by_id.is_empty() {
+        let ids: Vec<i64> = by_id.keys().copied().collect();
         // The unary plus: by primary key, not by walking the organisation's services.
-        let sql = format!(
-            "SELECT user_id, service FROM user_services WHERE +org_id = $1 AND user_id IN ({}) ORDER BY user_id, service",
-            db::numbered(2, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for (user_id, service) in query.fetch_all(&mut *conn).await? {
+        let services: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT user_id, service FROM user_services
+             WHERE +org_id = $1 AND user_id IN (SELECT value FROM json_each($2))
+             ORDER BY user_id, service",
+        )
+        .bind(org.0)
+        .bind(json_list(&ids))
+        .fetch_all(&mut *conn)
+        .await?;
+        for (user_id, service) in services {
             if let (Some(email), Some(service)) = (by_id.get(&user_id), Service::parse(&service)) {
                 if let Some(known) = found.get_mut(email) {
                     known.person.services.push(service);
@@ -65,6 +66,11 @@ pub async fn existing(
         known.person.services.sort();
     }
     Ok(found)
+}
+
+/// `values` as a JSON array, for an `IN (SELECT value FROM json_each(...))` list.
+pub(super) fn json_list<T: serde::Serialize>(values: &[T]) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// For the preview: the people of `org` among `emails` as they are now.

@@ -27,7 +27,8 @@ pub async fn result_csv(
     locale: Locale,
 ) -> Result<(String, String), AppError> {
     let (file_name, file, encoding): (String, Vec<u8>, String) = sqlx::query_as(
-        "SELECT file_name, file, encoding FROM imports WHERE org_id = $1 AND id = $2",
+        "SELECT i.file_name, f.file, i.encoding FROM imports i JOIN import_files f ON f.import_id = i.id
+         WHERE i.org_id = $1 AND i.id = $2",
     )
     .bind(org.0)
     .bind(id)

@@ -25,33 +25,35 @@ pub(super) async fn create(
     let expires_at = now + job.invitation_days * 24 * 3600;
     // One JSON parameter per statement rather than a value per column: see
     // `outbox::enqueue_many`.
-    let rows: Vec<serde_json::Value> = creates
+    // Tuples serialise as JSON arrays without a `serde_json::Value` per value first.
+    let rows: Vec<_> = creates
         .iter()
         .map(|(_, person, _)| {
-            serde_json::json!([
+            (
                 person.email.as_str(),
-                person.first_name,
-                person.last_name,
+                &person.first_name,
+                &person.last_name,
                 person.name().map(|n| n.as_str().to_owned()),
-                person.phone,
-                person.extension,
+                &person.phone,
+                &person.extension,
                 person.language.unwrap_or(job.locale).tag(),
-            ])
+            )
         })
         .collect();
+    let rows = serde_json::to_string(&rows).map_err(crate::server::error::internal)?;
     let ids: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
         "INSERT INTO users (org_id, email, first_name, last_name, display_name, phone_number, extension,
                             role, status, locale, created_at, invited_at, invitation_expires_at)
          SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
                 $2, $3, value ->> 6, $4, $4, $5
-         FROM json_each($6) RETURNING id, email",
+         FROM jsonb_each($6) RETURNING id, email",
     )
     .bind(job.org.0)
     .bind(Role::User.as_str())
     .bind(UserStatus::InvitePending.as_str())
     .bind(now)
     .bind(expires_at)
-    .bind(serde_json::Value::Array(rows).to_string())
+    .bind(rows)
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
@@ -62,22 +64,18 @@ pub(super) async fn create(
         .iter()
         .filter_map(|(_, p, _)| ids.get(p.email.as_str()).copied())
         .collect();
-    let service_rows: Vec<serde_json::Value> = creates
+    let service_rows: Vec<(i64, &str)> = creates
         .iter()
         .zip(&user_ids)
-        .flat_map(|((_, _, services), &id)| {
-            services
-                .iter()
-                .map(move |s| serde_json::json!([id, s.as_str()]))
-        })
+        .flat_map(|((_, _, services), &id)| services.iter().map(move |s| (id, s.as_str())))
         .collect();
     if !service_rows.is_empty() {
         sqlx::query(
             "INSERT INTO user_services (org_id, user_id, service)
-             SELECT $1, value ->> 0, value ->> 1 FROM json_each($2)",
+             SELECT $1, value ->> 0, value ->> 1 FROM jsonb_each($2)",
         )
         .bind(job.org.0)
-        .bind(serde_json::Value::Array(service_rows).to_string())
+        .bind(serde_json::to_string(&service_rows).map_err(crate::server::error::internal)?)
         .execute(&mut **tx)
         .await?;
     }
