@@ -558,3 +558,37 @@ async fn imported_people_are_found_by_the_users_table_search() {
     assert_eq!(search(&app, &admin, "ana cos").await, ["ana@branch.test"]);
     assert!(search(&app, &admin, "ana sil").await.is_empty());
 }
+
+#[tokio::test]
+async fn people_whose_row_names_no_language_get_the_organisations_default() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.test").await;
+    let saved = app
+        .call_as(
+            &admin,
+            "settings/enterprise",
+            &[
+                ("display_name", "Acme"),
+                ("default_language", "zh-CN"),
+                ("invitation_days", "14"),
+            ],
+        )
+        .await;
+    assert!(saved.status().is_success());
+    let file = format!("{HEADER},,Bo,bo@acme.test,,,,,,\r\n,,Cy,cy@acme.test,,,,,,en\r\n");
+    let id = start(&app, &admin, &file, "").await;
+    assert_eq!(finished(&app, &admin, id).await.state, ImportState::Done);
+    let locales: Vec<(String, String)> = sqlx::query_as(
+        "SELECT email, locale FROM users WHERE email IN ('bo@acme.test', 'cy@acme.test') ORDER BY email",
+    )
+    .fetch_all(app.state.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(
+        locales,
+        [
+            ("bo@acme.test".to_owned(), "zh-CN".to_owned()),
+            ("cy@acme.test".to_owned(), "en".to_owned())
+        ]
+    );
+}

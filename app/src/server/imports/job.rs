@@ -50,7 +50,10 @@ pub(super) struct Job {
     pub org: OrgId,
     pub update_existing: bool,
     pub defaults: Vec<Service>,
+    /// The language of the admin who started it: the result file's reasons are in it.
     pub locale: Locale,
+    /// The organisation's default language: people whose row names none get it.
+    pub people_locale: Locale,
     pub inviter: String,
     pub file_name: String,
     pub invitation_days: i64,
@@ -74,12 +77,13 @@ type JobRow = (
     String,
     String,
     i64,
+    String,
 );
 
 async fn load(state: &AppState, id: i64) -> Result<(Job, Reading), sqlx::Error> {
     let row: JobRow = sqlx::query_as(
         "SELECT i.org_id, i.update_existing, i.default_services, i.locale, i.started_by, i.file_name,
-                o.invitation_days, i.encoding, i.mapping, i.applied_through
+                o.invitation_days, i.encoding, i.mapping, i.applied_through, o.default_locale
          FROM imports i JOIN organisations o ON o.id = i.org_id WHERE i.id = $1",
     )
     .bind(id)
@@ -96,6 +100,7 @@ async fn load(state: &AppState, id: i64) -> Result<(Job, Reading), sqlx::Error> 
         encoding,
         mapping,
         through,
+        default_locale,
     ) = row;
     let job = Job {
         id,
@@ -103,6 +108,7 @@ async fn load(state: &AppState, id: i64) -> Result<(Job, Reading), sqlx::Error> 
         update_existing,
         defaults: defaults.split(',').filter_map(Service::parse).collect(),
         locale: Locale::from_tag(&locale).unwrap_or_default(),
+        people_locale: Locale::from_tag(&default_locale).unwrap_or_default(),
         inviter,
         file_name,
         invitation_days: days,

@@ -36,7 +36,7 @@ pub(super) async fn create(
                 person.name().map(|n| n.as_str().to_owned()),
                 &person.phone,
                 &person.extension,
-                person.language.unwrap_or(job.locale).tag(),
+                person.language.unwrap_or(job.people_locale).tag(),
             )
         })
         .collect();
@@ -85,7 +85,7 @@ pub(super) async fn create(
         .map(|((_, person, _), &user_id)| Invitee {
             user_id,
             email: person.email.clone(),
-            locale: person.language.unwrap_or(job.locale),
+            locale: person.language.unwrap_or(job.people_locale),
         })
         .collect();
     invitations::send(
