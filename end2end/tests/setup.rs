@@ -1,7 +1,7 @@
 //! The first-time setup wizard in a real browser, with JavaScript on and off: every step, a
 //! refused step keeping what was typed, leaving in the middle and resuming, Back keeping what
 //! was typed, a domain and its TXT record, finishing, then a setting changed on Services and kept
-//! after a reload, and the pool's direct lines mapped to extensions.
+//! after a reload, the pool's direct lines mapped to extensions, and a number given to a person.
 
 use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
@@ -184,6 +184,33 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.click("[data-test=show-mapping]").await?;
     page.wait_for_text("[data-test=mapping-nothing]", "There is nothing to create.")
         .await?;
+
+    // A person with calling gets a free number of the pool and its extension.
+    page.visit("/users").await?;
+    page.click("[data-test=user-row] a.name").await?;
+    page.wait_for("[data-test=person-email]").await?;
+    page.wait_until_interactive().await?;
+    page.click("input[name=calling]").await?;
+    page.click("section[aria-labelledby=person-services] button[type=submit]")
+        .await?;
+    page.wait_for_text("[data-test=saved]", "Services saved.")
+        .await?;
+    page.wait_until_interactive().await?;
+    let person = page.path().await?;
+    page.visit(&person).await?;
+    page.fill("#field-number", "+86 10 5555 0105").await?;
+    page.fill("#field-extension", "0105").await?;
+    page.click("[data-test=save-number]").await?;
+    page.wait_for_text("[data-test=saved]", "Number and extension saved.")
+        .await?;
+    page.visit(&person).await?;
+    let number = value(page, "#field-number").await?;
+    let extension = value(page, "#field-extension").await?;
+    check(
+        number == "+861055550105" && extension == "0105",
+        format!("the person's line reads {number:?} {extension:?}"),
+    )?;
+    page.check_accessibility().await?;
 
     if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
         screenshots(page).await?;

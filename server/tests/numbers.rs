@@ -168,3 +168,137 @@ async fn only_full_administrators_of_a_calling_plan_map() {
         404
     );
 }
+
+async fn line(app: &TestApp, client: &reqwest::Client, id: i64) -> app::api::numbers::CallingLine {
+    let answer = app
+        .call_as(client, "numbers/person", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
+}
+
+async fn give_calling(app: &TestApp, org: app::domain::OrgId, id: i64) {
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO user_services (org_id, user_id, service) VALUES ($1, $2, 'calling')")
+        .bind(org.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn refused(answer: reqwest::Response) -> Vec<(String, String)> {
+    assert_eq!(answer.status(), 422);
+    match answer.json::<app::error::AppError>().await.unwrap() {
+        app::error::AppError::Invalid(errors) => errors
+            .into_iter()
+            .map(|e| (e.field, format!("{:?}", e.reason)))
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_number_and_an_extension_are_one_persons_at_a_time() {
+    let app = common::spawn_app().await;
+    let (org, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    app.call_as(
+        &admin,
+        "settings/calling",
+        &[
+            ("location", "Beijing"),
+            ("time_zone", "Asia/Shanghai"),
+            ("extension_length", "4"),
+            ("extension_first", "2000"),
+            ("extension_last", "2999"),
+            ("numbers", "+86 10 5555 0100 - +86 10 5555 0102"),
+            ("caller_id", ""),
+        ],
+    )
+    .await;
+    let ana = app
+        .add_active_user(org.org, "ana@acme.example", Role::User)
+        .await;
+    let bo = app
+        .add_active_user(org.org, "bo@acme.example", Role::User)
+        .await;
+    let no_calling = app
+        .add_active_user(org.org, "cy@acme.example", Role::User)
+        .await;
+    give_calling(&app, org.org, ana).await;
+    give_calling(&app, org.org, bo).await;
+    assert_eq!(line(&app, &admin, ana).await.free.len(), 3);
+
+    let assign = |id: i64, number: &'static str, extension: &'static str| {
+        let client = admin.clone();
+        let app = &app;
+        async move {
+            // Each call as its own request: the two of a race overlap on the server.
+            app.call_as(
+                &client,
+                "numbers/assign",
+                &[
+                    ("id", &id.to_string()),
+                    ("number", number),
+                    ("extension", extension),
+                ],
+            )
+            .await
+        }
+    };
+    let done = assign(ana, "+86 10 5555 0100", "2001").await;
+    assert_eq!(
+        done.headers()["location"],
+        format!("/users/{ana}?saved=calling")
+    );
+    let ana_line = line(&app, &admin, ana).await;
+    assert_eq!(ana_line.number.as_deref(), Some("+861055550100"));
+    assert_eq!(ana_line.extension.as_deref(), Some("2001"));
+    assert_eq!(ana_line.free, ["+861055550101", "+861055550102"]);
+
+    // Taken, not in the pool, the wrong length, no calling service: each said at its field.
+    assert_eq!(
+        refused(assign(bo, "+861055550100", "2001").await).await,
+        [
+            ("number".into(), "NumberHeldBy".into()),
+            ("extension".into(), "ExtensionHeldBy".into())
+        ]
+    );
+    assert_eq!(
+        refused(assign(bo, "+86 10 5555 0999", "20").await).await,
+        [
+            ("extension".into(), "SettingsExtensionDigits".into()),
+            ("number".into(), "NumberNotInPool".into())
+        ]
+    );
+    assert_eq!(
+        refused(assign(no_calling, "+861055550101", "").await).await,
+        [("number".into(), "NumberNeedsCalling".into())]
+    );
+
+    // Two admins give the same free number to two people at once: one wins, the other is told.
+    let (one, two) = tokio::join!(
+        assign(ana, "+861055550101", "2001"),
+        assign(bo, "+861055550101", "")
+    );
+    let statuses = [one.status().as_u16(), two.status().as_u16()];
+    assert!(
+        statuses.contains(&200) && statuses.contains(&422),
+        "{statuses:?}"
+    );
+    let holders: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE phone_number = '+861055550101'")
+            .fetch_one(app.state.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(holders, 1);
+
+    // Taking them back frees them.
+    let back = app
+        .call_as(&admin, "numbers/unassign", &[("id", &ana.to_string())])
+        .await;
+    assert!(back.status().is_success());
+    let ana_line = line(&app, &admin, ana).await;
+    assert_eq!((ana_line.number, ana_line.extension), (None, None));
+}

@@ -23,6 +23,7 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
                    FROM account_tokens WHERE org_id = $1
          UNION ALL SELECT 'invitation ' || id || ' ' || COALESCE(invitation_expires_at, 0) || ' ' || COALESCE(invitation_revoked_at, 0)
                    FROM users WHERE org_id = $1
+         UNION ALL SELECT 'line ' || id || COALESCE(phone_number, '') || COALESCE(extension, '') FROM users WHERE org_id = $1
          UNION ALL SELECT 'service ' || user_id || ' ' || service FROM user_services WHERE org_id = $1
          UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
          UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1
@@ -268,6 +269,12 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             "settings/remove-numbers",
             &[("first", "+861055550100"), ("last", "+861055550109")],
         ),
+        ("numbers/person", &[]),
+        (
+            "numbers/assign",
+            &[("number", "+86 10 5555 0300"), ("extension", "")],
+        ),
+        ("numbers/unassign", &[]),
         ("numbers/map-plan", &[]),
         ("numbers/map", &[]),
         ("domains/list", &[]),

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod imports;
+pub mod numbers;
 pub mod overview;
 pub mod settings;
 pub mod user_actions;

@@ -481,5 +481,17 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ConflictPersonHasIt => "{person} has this extension",
         Key::ConflictNumberHasIt => "{number} is mapped to this extension",
         Key::ConflictSameDigits => "{numbers} end in the same digits",
+        Key::NumberNeedsCalling => "Give {who} the calling service first.",
+        Key::NumberNotInPool => "This number is not in your pool. Add it on the Calling page first.",
+        Key::NumberHeldBy => "{who} has this number.",
+        Key::ExtensionHeldBy => "{who} has this extension.",
+        Key::ExtensionMappedTo => "This extension belongs to the direct line {number}.",
+        Key::PersonCallingTitle => "Direct number and extension",
+        Key::PersonNumber => "Direct number",
+        Key::PersonNumberHint => "Start typing to choose from the free numbers of the pool. Leave empty for none.",
+        Key::PersonExtensionHint => "The extension has {length} digits. Leave it empty for none.",
+        Key::PersonNumberSave => "Save number and extension",
+        Key::PersonNumberTakeBack => "Take back number and extension",
+        Key::SavedCalling => "Number and extension saved.",
     }
 }

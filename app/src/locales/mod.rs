@@ -591,6 +591,18 @@ pub enum Key {
     ConflictPersonHasIt,
     ConflictNumberHasIt,
     ConflictSameDigits,
+    NumberNeedsCalling,
+    NumberNotInPool,
+    NumberHeldBy,
+    ExtensionHeldBy,
+    ExtensionMappedTo,
+    PersonCallingTitle,
+    PersonNumber,
+    PersonNumberHint,
+    PersonExtensionHint,
+    PersonNumberSave,
+    PersonNumberTakeBack,
+    SavedCalling,
 }
 
 #[cfg(test)]

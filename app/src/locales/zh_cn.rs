@@ -485,5 +485,17 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ConflictPersonHasIt => "{person} 已使用此分机号",
         Key::ConflictNumberHasIt => "{number} 已映射到此分机号",
         Key::ConflictSameDigits => "{numbers} 的末尾数字相同",
+        Key::NumberNeedsCalling => "请先为 {who} 开通通话服务。",
+        Key::NumberNotInPool => "此号码不在您的号码池中。请先在“通话”页面添加。",
+        Key::NumberHeldBy => "{who} 已使用此号码。",
+        Key::ExtensionHeldBy => "{who} 已使用此分机号。",
+        Key::ExtensionMappedTo => "此分机号属于直线号码 {number}。",
+        Key::PersonCallingTitle => "直线号码和分机号",
+        Key::PersonNumber => "直线号码",
+        Key::PersonNumberHint => "输入以从号码池的空闲号码中选择。留空表示不分配。",
+        Key::PersonExtensionHint => "分机号为 {length} 位数字。留空表示不分配。",
+        Key::PersonNumberSave => "保存号码和分机号",
+        Key::PersonNumberTakeBack => "收回号码和分机号",
+        Key::SavedCalling => "号码和分机号已保存。",
     }
 }

@@ -5,6 +5,7 @@ mod add;
 mod admins;
 mod badge;
 mod bulk;
+mod calling_line;
 mod person;
 mod table;
 

@@ -32,6 +32,7 @@ pub enum Action {
     NumbersAdded,
     NumbersRemoved,
     NumbersMapped,
+    NumberAssigned,
 }
 
 impl Action {
@@ -64,6 +65,7 @@ impl Action {
             Action::NumbersAdded => "numbers_added",
             Action::NumbersRemoved => "numbers_removed",
             Action::NumbersMapped => "numbers_mapped",
+            Action::NumberAssigned => "number_assigned",
         }
     }
 }

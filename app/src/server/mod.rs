@@ -10,6 +10,7 @@ pub mod export;
 pub mod imports;
 pub mod invitations;
 pub mod mail;
+pub mod numbers;
 pub mod organisations;
 pub mod overview;
 pub mod request_id;

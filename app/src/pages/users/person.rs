@@ -68,6 +68,7 @@ pub fn PersonPage() -> impl IntoView {
                 })}
             </Transition>
         </ErrorBoundary>
+        <super::calling_line::CallingLineSection/>
     }
 }
 
@@ -83,6 +84,7 @@ fn Person(
     let saved = move || match query.read().get("saved").as_deref() {
         Some("services") => Some(t(Key::SavedServices)),
         Some("role") => Some(t(Key::SavedRole)),
+        Some("calling") => Some(t(Key::SavedCalling)),
         _ => None,
     };
     let user = detail.user.clone();

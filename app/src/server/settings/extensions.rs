@@ -110,21 +110,22 @@ pub async fn map(state: &AppState, session: &Session, now: i64) -> Result<Mappin
     let length = length(state, session.org).await?;
     let mut tx = state.db.begin_write().await?;
     let mappings = decide(&mut tx, session.org, length).await?;
-    let creating: Vec<(&str, &str)> = mappings
+    let creating: Vec<&str> = mappings
         .iter()
         .filter(|m| m.outcome == Outcome::Create)
-        .map(|m| (m.number.as_str(), m.extension.as_str()))
+        .map(|m| m.number.as_str())
         .collect();
     if !creating.is_empty() {
-        let pairs = serde_json::to_string(&creating).map_err(crate::server::error::internal)?;
-        // One statement for the whole pool: each pair is [number, extension].
+        let numbers = serde_json::to_string(&creating).map_err(crate::server::error::internal)?;
+        // The extension is the number's last digits: one statement for the whole pool, the list
+        // read once into an IN set (joining the JSON per row was quadratic: 25 s for 10,000).
         sqlx::query(
-            "UPDATE pool_numbers SET extension = m.value ->> 1
-             FROM json_each($1) AS m
-             WHERE pool_numbers.org_id = $2 AND pool_numbers.number = m.value ->> 0",
+            "UPDATE pool_numbers SET extension = substr(number, -$1)
+             WHERE org_id = $2 AND number IN (SELECT value FROM json_each($3))",
         )
-        .bind(pairs)
+        .bind(i64::from(length))
         .bind(session.org.0)
+        .bind(numbers)
         .execute(&mut *tx)
         .await?;
         let detail = format!("{} direct lines mapped to extensions", creating.len());

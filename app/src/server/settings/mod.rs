@@ -5,7 +5,7 @@
 pub mod domains;
 pub mod extensions;
 pub mod number_pool;
-mod saved;
+pub(crate) mod saved;
 pub mod setup;
 
 use saved::{calling, meetings, messaging, organisation};

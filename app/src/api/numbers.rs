@@ -1,0 +1,46 @@
+//! Server functions for a person's direct number and extension: what they have and which numbers
+//! are free, assigning (one person per number and per extension, decided in one transaction),
+//! and taking them back.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallingLine {
+    /// Whether the organisation's plan has calling at all.
+    pub plan_has_calling: bool,
+    pub number: Option<String>,
+    pub extension: Option<String>,
+    pub extension_length: u32,
+    /// Pool numbers nobody has, in order (the first thousand), to choose from.
+    pub free: Vec<String>,
+}
+
+#[server(prefix = "/api", endpoint = "numbers/person")]
+pub async fn person_calling(id: i64) -> Result<CallingLine, AppError> {
+    use crate::domain::Role;
+    use crate::server::{numbers, require};
+    let (state, session) = require(Role::ReadOnlyAdmin).await?;
+    numbers::person(&state, &session, id).await
+}
+
+#[server(prefix = "/api", endpoint = "numbers/assign")]
+pub async fn assign_number(id: i64, number: String, extension: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::{now, numbers, require};
+    let (state, session) = require(Role::UserAdmin).await?;
+    numbers::assign(&state, &session, id, &number, &extension, now()).await?;
+    leptos_axum::redirect(&format!("/users/{id}?saved=calling"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "numbers/unassign")]
+pub async fn unassign_number(id: i64) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::{now, numbers, require};
+    let (state, session) = require(Role::UserAdmin).await?;
+    numbers::unassign(&state, &session, id, now()).await?;
+    leptos_axum::redirect(&format!("/users/{id}?saved=calling"));
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! A person's direct number and extension. The number comes from the organisation's pool; a
+//! number and an extension are one person's at a time. The check and the write share one write
+//! transaction (and the database's unique indexes stand behind it), so of two admins assigning
+//! the same number at once, the second is told who has it.
+
+use super::settings::{number_pool, saved};
+use crate::api::numbers::CallingLine;
+use crate::domain::settings::{CallingSettings, Refusals};
+use crate::domain::{OrgId, Role, Service};
+use crate::error::AppError;
+use crate::locales::{Key, Locale};
+use crate::server::audit::{self, Action};
+use crate::server::auth::sessions::Session;
+use crate::server::db::WriteTx;
+use crate::server::AppState;
+
+const FREE_SHOWN: i64 = 1000;
+
+async fn extension_length(state: &AppState, org: OrgId) -> Result<u32, AppError> {
+    let calling = saved::calling(state.db.reader(), org, || {
+        CallingSettings::starting("", Locale::En)
+    })
+    .await?;
+    Ok(calling.extension_length)
+}
+
+pub async fn person(state: &AppState, session: &Session, id: i64) -> Result<CallingLine, AppError> {
+    let db = state.db.reader();
+    let (number, extension): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT phone_number, extension FROM users WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(session.org.0)
+            .fetch_optional(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let plan = saved::plan(db, session.org).await?;
+    let free: Vec<String> = sqlx::query_scalar(
+        "SELECT p.number FROM pool_numbers p
+         WHERE p.org_id = $1
+           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = p.org_id AND u.phone_number = p.number)
+         ORDER BY p.number LIMIT $2",
+    )
+    .bind(session.org.0)
+    .bind(FREE_SHOWN)
+    .fetch_all(db)
+    .await?;
+    Ok(CallingLine {
+        plan_has_calling: plan.iter().any(|l| l.service == Service::Calling),
+        number,
+        extension,
+        extension_length: extension_length(state, session.org).await?,
+        free,
+    })
+}
+
+/// Who of the organisation, other than `id`, has `column` = `value`.
+async fn holder(
+    tx: &mut WriteTx,
+    org: OrgId,
+    id: i64,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let sql = format!(
+        "SELECT COALESCE(display_name, email) FROM users WHERE org_id = $1 AND {column} = $2 AND id <> $3"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(value)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Gives person `id` the number and the extension typed (either may be empty for none).
+pub async fn assign(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    number: &str,
+    extension: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let org = session.org;
+    let length = extension_length(state, org).await?;
+    let mut refusals = Refusals::default();
+    let number = match number.trim() {
+        "" => None,
+        typed => match number_pool::parse_number(typed) {
+            Ok(number) => Some(number),
+            Err(_) => {
+                refusals.add("number", Key::CallerIdInvalid, &[]);
+                None
+            }
+        },
+    };
+    let extension = match extension.trim() {
+        "" => None,
+        typed if typed.len() == length as usize && typed.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(typed.to_owned())
+        }
+        _ => {
+            let length = length.to_string();
+            refusals.add(
+                "extension",
+                Key::SettingsExtensionDigits,
+                &[("length", &length)],
+            );
+            None
+        }
+    };
+    let mut tx = state.db.begin_write().await?;
+    let person: Option<(String, Option<String>, String)> =
+        sqlx::query_as("SELECT email, display_name, role FROM users WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (email, name, role) = person.ok_or(AppError::NotFound)?;
+    // A user administrator manages people, not other administrators.
+    if Role::from_db(&role) != Some(Role::User) && !session.role.at_least(Role::FullAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    let who = name.unwrap_or_else(|| email.clone());
+    let has_calling: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM user_services WHERE user_id = $1 AND org_id = $2 AND service = 'calling'",
+    )
+    .bind(id)
+    .bind(org.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if has_calling.is_none() && (number.is_some() || extension.is_some()) {
+        refusals.add("number", Key::NumberNeedsCalling, &[("who", &who)]);
+    }
+    if let Some(number) = &number {
+        if !number_pool::contains(&mut tx, org, number).await? {
+            refusals.add("number", Key::NumberNotInPool, &[]);
+        } else if let Some(other) = holder(&mut tx, org, id, "phone_number", number).await? {
+            refusals.add("number", Key::NumberHeldBy, &[("who", &other)]);
+        }
+    }
+    if let Some(extension) = &extension {
+        if let Some(other) = holder(&mut tx, org, id, "extension", extension).await? {
+            refusals.add("extension", Key::ExtensionHeldBy, &[("who", &other)]);
+        } else {
+            let mapped: Option<String> = sqlx::query_scalar(
+                "SELECT number FROM pool_numbers WHERE org_id = $1 AND extension = $2",
+            )
+            .bind(org.0)
+            .bind(extension)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(mapped) = mapped.filter(|m| Some(m) != number.as_ref()) {
+                refusals.add("extension", Key::ExtensionMappedTo, &[("number", &mapped)]);
+            }
+        }
+    }
+    if !refusals.0.is_empty() {
+        return Err(AppError::Invalid(refusals.0));
+    }
+    sqlx::query("UPDATE users SET phone_number = $1, extension = $2 WHERE id = $3 AND org_id = $4")
+        .bind(&number)
+        .bind(&extension)
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
+    let detail = format!(
+        "{email}: {} {}",
+        number.as_deref().unwrap_or("-"),
+        extension.as_deref().unwrap_or("-")
+    );
+    audit::by(&mut tx, session, Action::NumberAssigned, &detail, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes person `id`'s number and extension back into the pool.
+pub async fn unassign(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    assign(state, session, id, "", "", now).await
+}
