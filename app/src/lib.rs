@@ -20,6 +20,7 @@ use pages::{
     account::AccountPage,
     imports::{ImportPage, ImportProgressPage},
     not_found::NotFoundPage,
+    numbers::NumbersPage,
     overview::OverviewPage,
     password_reset::{ForgotPasswordPage, ResetPasswordPage},
     services::ServicesPage,
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/import") view=ImportPage ssr=ssr.clone()/>
                     <Route path=path!("users/imports/:id") view=ImportProgressPage ssr=ssr.clone()/>
                     <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
+                    <Route path=path!("numbers") view=NumbersPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>
                     <Route path=path!("services/:service") view=ServicesPage ssr=ssr.clone()/>
                     <Route path=path!("settings") view=SettingsPage ssr=ssr.clone()/>

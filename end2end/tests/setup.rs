@@ -212,6 +212,27 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     )?;
     page.check_accessibility().await?;
 
+    // The Numbers page shows the pool, who has which number, and finds them.
+    page.click("nav a[href='/numbers']").await?;
+    page.wait_for_text(
+        "[data-test=numbers-summary]",
+        "20 numbers in the pool, 19 free. Extensions have 4 digits, from 1000 to 1999. Add numbers or map them to extensions",
+    )
+    .await?;
+    page.wait_until_interactive().await?;
+    page.fill("#numbers-q", "wei").await?;
+    page.click("form[role=search] button").await?;
+    says(page, "[data-test=number-row]", "+861055550105").await?;
+    says(page, "[data-test=number-row]", "Wei Zhang").await?;
+    let rows = page
+        .execute("return document.querySelectorAll('[data-test=number-row]').length;")
+        .await?;
+    check(
+        rows.as_i64() == Some(1),
+        format!("{rows} rows found for \"wei\""),
+    )?;
+    page.check_accessibility().await?;
+
     if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
         screenshots(page).await?;
     }

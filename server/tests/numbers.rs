@@ -228,6 +228,10 @@ async fn a_number_and_an_extension_are_one_persons_at_a_time() {
         .await;
     give_calling(&app, org.org, ana).await;
     give_calling(&app, org.org, bo).await;
+    let dee = app
+        .add_active_user(org.org, "dee@acme.example", Role::User)
+        .await;
+    give_calling(&app, org.org, dee).await;
     assert_eq!(line(&app, &admin, ana).await.free.len(), 3);
 
     let assign = |id: i64, number: &'static str, extension: &'static str| {
@@ -279,7 +283,7 @@ async fn a_number_and_an_extension_are_one_persons_at_a_time() {
 
     // Two admins give the same free number to two people at once: one wins, the other is told.
     let (one, two) = tokio::join!(
-        assign(ana, "+861055550101", "2001"),
+        assign(dee, "+861055550101", ""),
         assign(bo, "+861055550101", "")
     );
     let statuses = [one.status().as_u16(), two.status().as_u16()];
@@ -293,6 +297,28 @@ async fn a_number_and_an_extension_are_one_persons_at_a_time() {
             .await
             .unwrap();
     assert_eq!(holders, 1);
+
+    // The Numbers page: the pool, free or whose, found by number, extension or person.
+    let list = |q: &'static str| {
+        let client = admin.clone();
+        let app = &app;
+        async move {
+            let answer = app.call_as(&client, "numbers/list", &[("q", q)]).await;
+            assert_eq!(answer.status(), 200);
+            answer
+                .json::<app::api::numbers::NumbersView>()
+                .await
+                .unwrap()
+        }
+    };
+    let all = list("").await;
+    assert_eq!((all.total, all.free, all.rows.len()), (3, 1, 3));
+    assert_eq!(all.rows[0].holder.as_ref().map(|h| h.0), Some(ana));
+    assert_eq!(list("+86 10 5555 0102").await.rows.len(), 1);
+    let found = list("ANA@").await.rows;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].number, "+861055550100");
+    assert!(list("100%").await.rows.is_empty(), "% is matched as itself");
 
     // Taking them back frees them.
     let back = app

@@ -269,6 +269,7 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             "settings/remove-numbers",
             &[("first", "+861055550100"), ("last", "+861055550109")],
         ),
+        ("numbers/list", &[("q", "")]),
         ("numbers/person", &[]),
         (
             "numbers/assign",

@@ -28,6 +28,8 @@ pub struct Me {
     pub email: String,
     pub role: Role,
     pub org_name: String,
+    /// Whether the plan has calling: the Numbers page is shown only then.
+    pub has_calling: bool,
 }
 
 #[server(prefix = "/api", endpoint = "account/welcome-link")]
@@ -183,7 +185,11 @@ pub async fn signed_in() -> Result<Me, AppError> {
     let org = db::organisations::find(state.db.reader(), session.org)
         .await?
         .ok_or(AppError::NotFound)?;
+    let plan = crate::server::settings::plan(state.db.reader(), session.org).await?;
     Ok(Me {
+        has_calling: plan
+            .iter()
+            .any(|line| line.service == crate::domain::Service::Calling),
         name: session
             .display_name
             .unwrap_or_else(|| session.email.clone()),

@@ -44,3 +44,33 @@ pub async fn unassign_number(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect(&format!("/users/{id}?saved=calling"));
     Ok(())
 }
+
+/// A pool number: its extension, and who has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolRow {
+    pub number: String,
+    pub extension: Option<String>,
+    /// The person with the number: id and name.
+    pub holder: Option<(i64, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumbersView {
+    pub extension_length: u32,
+    pub extension_first: String,
+    pub extension_last: String,
+    pub total: i64,
+    pub free: i64,
+    /// The numbers the search finds, in order (the first 500).
+    pub rows: Vec<PoolRow>,
+    pub more: bool,
+}
+
+/// The Numbers page: the pool, free or whose, searched by number, extension or person.
+#[server(prefix = "/api", endpoint = "numbers/list")]
+pub async fn list_numbers(q: String) -> Result<NumbersView, AppError> {
+    use crate::domain::Role;
+    use crate::server::{numbers, require};
+    let (state, session) = require(Role::ReadOnlyAdmin).await?;
+    numbers::list(&state, &session, &q).await
+}

@@ -84,6 +84,7 @@ fn Frame(me: Me) -> impl IntoView {
     // Pages show only what the role may do; the server checks again on every call.
     provide_context(me.clone());
     provide_context(OrgRenamed(RwSignal::new(None)));
+    let has_calling = me.has_calling;
     view! {
         <Header me/>
         <div class="frame">
@@ -92,6 +93,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <li><A href="/" exact=true>{t(Key::NavOverview)}</A></li>
                     <li><A href="/users">{t(Key::NavUsers)}</A></li>
                     <li><A href="/services">{t(Key::NavServices)}</A></li>
+                    {has_calling.then(|| view! { <li><A href="/numbers">{t(Key::NavNumbers)}</A></li> })}
                     <li><A href="/settings">{t(Key::NavSettings)}</A></li>
                 </ul>
             </nav>

@@ -493,5 +493,16 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PersonNumberSave => "Save number and extension",
         Key::PersonNumberTakeBack => "Take back number and extension",
         Key::SavedCalling => "Number and extension saved.",
+        Key::NavNumbers => "Numbers",
+        Key::NumbersTitle => "Numbers",
+        Key::NumbersSearch => "Find a number, an extension or a person",
+        Key::NumbersSearchButton => "Search",
+        Key::NumbersSummary => "{total} numbers in the pool, {free} free.",
+        Key::NumbersPlan => "Extensions have {length} digits, from {first} to {last}.",
+        Key::NumbersManage => "Add numbers or map them to extensions",
+        Key::NumbersNone => "No numbers found.",
+        Key::NumbersHolder => "Person",
+        Key::NumbersFree => "Free",
+        Key::NumbersMore => "Only the first 500 are shown: search to narrow them down.",
     }
 }

@@ -603,6 +603,17 @@ pub enum Key {
     PersonNumberSave,
     PersonNumberTakeBack,
     SavedCalling,
+    NavNumbers,
+    NumbersTitle,
+    NumbersSearch,
+    NumbersSearchButton,
+    NumbersSummary,
+    NumbersPlan,
+    NumbersManage,
+    NumbersNone,
+    NumbersHolder,
+    NumbersFree,
+    NumbersMore,
 }
 
 #[cfg(test)]

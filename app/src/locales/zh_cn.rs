@@ -497,5 +497,16 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PersonNumberSave => "保存号码和分机号",
         Key::PersonNumberTakeBack => "收回号码和分机号",
         Key::SavedCalling => "号码和分机号已保存。",
+        Key::NavNumbers => "号码",
+        Key::NumbersTitle => "号码",
+        Key::NumbersSearch => "查找号码、分机号或人员",
+        Key::NumbersSearchButton => "搜索",
+        Key::NumbersSummary => "号码池中共有 {total} 个号码，{free} 个空闲。",
+        Key::NumbersPlan => "分机号为 {length} 位，范围 {first} 至 {last}。",
+        Key::NumbersManage => "添加号码或映射到分机号",
+        Key::NumbersNone => "未找到号码。",
+        Key::NumbersHolder => "人员",
+        Key::NumbersFree => "空闲",
+        Key::NumbersMore => "仅显示前 500 个：请搜索以缩小范围。",
     }
 }

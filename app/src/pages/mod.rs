@@ -3,6 +3,7 @@
 pub mod account;
 pub mod imports;
 pub mod not_found;
+pub mod numbers;
 pub mod overview;
 pub mod password_reset;
 pub mod services;

@@ -4,7 +4,7 @@
 //! the same number at once, the second is told who has it.
 
 use super::settings::{number_pool, saved};
-use crate::api::numbers::CallingLine;
+use crate::api::numbers::{CallingLine, NumbersView, PoolRow};
 use crate::domain::settings::{CallingSettings, Refusals};
 use crate::domain::{OrgId, Role, Service};
 use crate::error::AppError;
@@ -183,4 +183,71 @@ pub async fn unassign(
     now: i64,
 ) -> Result<(), AppError> {
     assign(state, session, id, "", "", now).await
+}
+
+const ROWS_SHOWN: i64 = 500;
+
+/// The pool for the Numbers page; `q` finds numbers (spaces ignored), extensions and people.
+pub async fn list(state: &AppState, session: &Session, q: &str) -> Result<NumbersView, AppError> {
+    let db = state.db.reader();
+    let org = session.org;
+    let plan = saved::plan(db, org).await?;
+    if !plan.iter().any(|l| l.service == Service::Calling) {
+        return Err(AppError::NotFound);
+    }
+    let calling = saved::calling(db, org, || CallingSettings::starting("", Locale::En)).await?;
+    let (total, free): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(*) - COUNT(u.id) FROM pool_numbers p
+         LEFT JOIN users u ON u.org_id = p.org_id AND u.phone_number = p.number
+         WHERE p.org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_one(db)
+    .await?;
+    let q: String = q
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    // LIKE's own characters are matched as themselves.
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(String, Option<String>, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT p.number, p.extension, u.id, COALESCE(u.display_name, u.email)
+         FROM pool_numbers p
+         LEFT JOIN users u ON u.org_id = p.org_id AND u.phone_number = p.number
+         WHERE p.org_id = $1
+           AND ($2 = '' OR p.number LIKE $3 ESCAPE '\\' OR p.extension LIKE $3 ESCAPE '\\'
+                OR lower(u.email) LIKE $3 ESCAPE '\\' OR lower(u.display_name) LIKE $3 ESCAPE '\\')
+         ORDER BY p.number LIMIT $4",
+    )
+    .bind(org.0)
+    .bind(&q)
+    .bind(&pattern)
+    .bind(ROWS_SHOWN + 1)
+    .fetch_all(db)
+    .await?;
+    let more = rows.len() as i64 > ROWS_SHOWN;
+    Ok(NumbersView {
+        extension_length: calling.extension_length,
+        extension_first: calling.extension_first,
+        extension_last: calling.extension_last,
+        total,
+        free,
+        rows: rows
+            .into_iter()
+            .take(ROWS_SHOWN as usize)
+            .map(|(number, extension, id, name)| PoolRow {
+                number,
+                extension,
+                holder: id.zip(name),
+            })
+            .collect(),
+        more,
+    })
 }
