@@ -18,7 +18,9 @@ use leptos_router::{path, SsrMode};
 use locales::{t, use_locale, Key};
 use pages::{
     account::AccountPage,
+    activate::ActivatePage,
     imports::{ImportPage, ImportProgressPage},
+    me::MePage,
     not_found::NotFoundPage,
     numbers::NumbersPage,
     overview::OverviewPage,
@@ -66,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("welcome/:token") view=WelcomePage ssr=ssr.clone()/>
                 <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=ssr.clone()/>
                 <Route path=path!("reset-password/:token") view=ResetPasswordPage ssr=ssr.clone()/>
+                <Route path=path!("activate") view=ActivatePage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
@@ -79,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup") view=SetupPage ssr=ssr.clone()/>
                     <Route path=path!("setup/done") view=SetupDonePage ssr=ssr.clone()/>
                     <Route path=path!("setup/:step") view=SetupStepPage ssr=ssr.clone()/>
+                    <Route path=path!("me") view=MePage ssr=ssr.clone()/>
                     <Route path=path!("account") view=AccountPage ssr/>
                 </ParentRoute>
             </Routes>

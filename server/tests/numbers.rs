@@ -7,7 +7,7 @@ mod common;
 use app::api::settings::MappingPlan;
 use app::domain::extension_map::{Conflict, Outcome};
 use app::domain::Role;
-use common::{TestApp, PASSWORD};
+use common::{refused, TestApp, PASSWORD};
 
 async fn plan(app: &TestApp, client: &reqwest::Client, endpoint: &str) -> MappingPlan {
     let answer = app.call_as(client, endpoint, &[]).await;
@@ -186,17 +186,6 @@ async fn give_calling(app: &TestApp, org: app::domain::OrgId, id: i64) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-}
-
-async fn refused(answer: reqwest::Response) -> Vec<(String, String)> {
-    assert_eq!(answer.status(), 422);
-    match answer.json::<app::error::AppError>().await.unwrap() {
-        app::error::AppError::Invalid(errors) => errors
-            .into_iter()
-            .map(|e| (e.field, format!("{:?}", e.reason)))
-            .collect(),
-        other => panic!("{other:?}"),
-    }
 }
 
 #[tokio::test]

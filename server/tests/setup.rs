@@ -7,7 +7,7 @@ mod common;
 use app::api::settings::{SettingsView, SetupView};
 use app::domain::settings::SetupStep;
 use app::domain::Role;
-use common::{TestApp, PASSWORD};
+use common::{refused, TestApp, PASSWORD};
 
 async fn state_of(app: &TestApp, client: &reqwest::Client) -> SetupView {
     let answer = app.call_as(client, "setup/state", &[]).await;
@@ -32,18 +32,6 @@ fn location(answer: &reqwest::Response) -> String {
 }
 
 /// The refused fields of a 422 answer, with their messages' values.
-async fn refused(answer: reqwest::Response) -> Vec<(String, String)> {
-    assert_eq!(answer.status(), 422);
-    let error: app::error::AppError = answer.json().await.expect("error body");
-    match error {
-        app::error::AppError::Invalid(errors) => errors
-            .into_iter()
-            .map(|e| (e.field, format!("{:?}", e.reason)))
-            .collect(),
-        other => panic!("not a field error: {other:?}"),
-    }
-}
-
 async fn audit_actions(app: &TestApp) -> Vec<String> {
     sqlx::query_scalar("SELECT action || ' ' || detail FROM audit_events ORDER BY id")
         .fetch_all(app.state.db.reader())

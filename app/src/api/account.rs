@@ -60,11 +60,12 @@ pub async fn create_account(
     )
     .await?;
     request::send_session_cookie(&state, &started.session_token);
-    // The first administrator goes on to set the organisation up; invited people to the portal.
-    leptos_axum::redirect(if started.role == Role::FullAdmin {
-        "/setup"
-    } else {
-        "/"
+    // The first administrator goes on to set the organisation up; invited administrators to the
+    // portal; everyone else to their own settings.
+    leptos_axum::redirect(match started.role {
+        Role::FullAdmin => "/setup",
+        Role::User => "/me",
+        _ => "/",
     });
     Ok(())
 }
@@ -96,7 +97,13 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     // A full administrator whose organisation is not set up yet goes on with the wizard.
     let setting_up = started.role == Role::FullAdmin
         && crate::server::settings::setup::unfinished(&state, started.org).await?;
-    leptos_axum::redirect(if setting_up { "/setup" } else { "/" });
+    leptos_axum::redirect(if setting_up {
+        "/setup"
+    } else if started.role == Role::User {
+        "/me"
+    } else {
+        "/"
+    });
     Ok(())
 }
 

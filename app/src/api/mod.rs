@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod imports;
+pub mod me;
 pub mod numbers;
 pub mod overview;
+pub mod phones;
 pub mod settings;
 pub mod user_actions;
 pub mod user_table;

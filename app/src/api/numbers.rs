@@ -15,14 +15,21 @@ pub struct CallingLine {
     pub extension_length: u32,
     /// Pool numbers nobody has, in order (the first thousand), to choose from.
     pub free: Vec<String>,
+    /// Whether the person has the calling service.
+    pub has_calling: bool,
+    /// Their latest activation code, and their phones.
+    pub code: Option<crate::api::phones::CodeState>,
+    pub devices: Vec<crate::api::phones::Device>,
+    /// Their own settings (voicemail, forwarding, speed dials, reach), to read.
+    pub preferences: Option<crate::domain::self_service::Preferences>,
 }
 
 #[server(prefix = "/api", endpoint = "numbers/person")]
 pub async fn person_calling(id: i64) -> Result<CallingLine, AppError> {
     use crate::domain::Role;
-    use crate::server::{numbers, require};
+    use crate::server::{now, numbers, require};
     let (state, session) = require(Role::ReadOnlyAdmin).await?;
-    numbers::person(&state, &session, id).await
+    numbers::person(&state, &session, id, now()).await
 }
 
 #[server(prefix = "/api", endpoint = "numbers/assign")]

@@ -15,12 +15,15 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout() -> impl IntoView {
     let me = Resource::new(|| (), |_| signed_in());
+    // Everyone signed in may see their own settings; the rest is for administrators.
+    let location = use_location();
+    let own_page = move || location.pathname.get_untracked() == "/me";
     view! {
         <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
         <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(me) if me.role.at_least(Role::ReadOnlyAdmin) => {
+                    Ok(me) if me.role.at_least(Role::ReadOnlyAdmin) || own_page() => {
                         view! { <Frame me/> }.into_any()
                     }
                     Ok(me) => view! { <AdminsOnly me/> }.into_any(),
@@ -85,16 +88,20 @@ fn Frame(me: Me) -> impl IntoView {
     provide_context(me.clone());
     provide_context(OrgRenamed(RwSignal::new(None)));
     let has_calling = me.has_calling;
+    let admin = me.role.at_least(Role::ReadOnlyAdmin);
     view! {
         <Header me/>
         <div class="frame">
             <nav class="sidebar" aria-label=t(Key::MainNavigation)>
                 <ul>
-                    <li><A href="/" exact=true>{t(Key::NavOverview)}</A></li>
-                    <li><A href="/users">{t(Key::NavUsers)}</A></li>
-                    <li><A href="/services">{t(Key::NavServices)}</A></li>
-                    {has_calling.then(|| view! { <li><A href="/numbers">{t(Key::NavNumbers)}</A></li> })}
-                    <li><A href="/settings">{t(Key::NavSettings)}</A></li>
+                    {admin.then(|| view! {
+                        <li><A href="/" exact=true>{t(Key::NavOverview)}</A></li>
+                        <li><A href="/users">{t(Key::NavUsers)}</A></li>
+                        <li><A href="/services">{t(Key::NavServices)}</A></li>
+                        {has_calling.then(|| view! { <li><A href="/numbers">{t(Key::NavNumbers)}</A></li> })}
+                        <li><A href="/settings">{t(Key::NavSettings)}</A></li>
+                    })}
+                    {has_calling.then(|| view! { <li><A href="/me">{t(Key::NavMe)}</A></li> })}
                 </ul>
             </nav>
             <main id="main" tabindex="-1">
@@ -112,6 +119,7 @@ fn AdminsOnly(me: Me) -> impl IntoView {
             <div class="card" data-test="admins-only">
                 <h1>{t(Key::AdminsOnlyTitle)}</h1>
                 <p>{t(Key::AdminsOnlyBody)}</p>
+                <p><a href="/me" data-test="own-settings">{t(Key::MeTitle)}</a></p>
             </div>
         </main>
     }

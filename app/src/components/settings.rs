@@ -28,13 +28,13 @@ where
     })
 }
 
-/// The control's hint and refusals, tied to it for screen readers.
+/// The control's hint and refusals, tied to it for screen readers (`id` is the control's).
 fn described_by(
-    name: &str,
+    id: &str,
     hint: bool,
     refused: Signal<Vec<String>>,
 ) -> impl Fn() -> Option<String> {
-    let (hint_id, error_id) = (format!("field-{name}-hint"), format!("field-{name}-error"));
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     move || {
         let mut ids = Vec::new();
         if hint {
@@ -48,9 +48,9 @@ fn described_by(
 }
 
 #[component]
-fn Reasons(name: &'static str, refused: Signal<Vec<String>>) -> impl IntoView {
+fn Reasons(name: &'static str, id: String, refused: Signal<Vec<String>>) -> impl IntoView {
     view! {
-        <ul class="field-error" id=format!("field-{name}-error") data-test=format!("error-{name}")>
+        <ul class="field-error" id=format!("{id}-error") data-test=format!("error-{name}")>
             {move || refused.get().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
         </ul>
     }
@@ -58,14 +58,12 @@ fn Reasons(name: &'static str, refused: Signal<Vec<String>>) -> impl IntoView {
 }
 
 #[component]
-fn Hint(name: &'static str, hint: Option<Key>) -> impl IntoView {
+fn Hint(id: String, hint: Option<Key>) -> impl IntoView {
     let locale = use_locale();
-    hint.map(
-        |hint| view! { <p class="hint" id=format!("field-{name}-hint")>{locale.text(hint)}</p> },
-    )
+    hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{locale.text(hint)}</p> })
 }
 
-/// A text or number input.
+/// A text or number input. Its id is `field-{name}` unless the page has several (list rows).
 #[component]
 pub fn Input(
     name: &'static str,
@@ -76,25 +74,28 @@ pub fn Input(
     #[prop(default = "text")] inputmode: &'static str,
     #[prop(default = false)] required: bool,
     #[prop(optional)] list: Option<&'static str>,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(default = "text")] kind: &'static str,
 ) -> impl IntoView {
     let locale = use_locale();
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     view! {
         <div class="field">
-            <label for=format!("field-{name}")>{locale.text(label)}</label>
+            <label for=id.clone()>{locale.text(label)}</label>
             <input
-                id=format!("field-{name}")
+                id=id.clone()
                 name=name
-                type="text"
+                type=kind
                 inputmode=inputmode
                 value=value
                 required=required
                 list=list
                 autocomplete="off"
                 aria-invalid=move || (!refused.read().is_empty()).then_some("true")
-                aria-describedby=described_by(name, hint.is_some(), refused)
+                aria-describedby=described_by(&id, hint.is_some(), refused)
             />
-            <Hint name hint/>
-            <Reasons name refused/>
+            <Hint id=id.clone() hint/>
+            <Reasons name id refused/>
         </div>
     }
     .into_any()
@@ -118,10 +119,10 @@ pub fn TextArea(
                 rows="4"
                 spellcheck="false"
                 aria-invalid=move || (!refused.read().is_empty()).then_some("true")
-                aria-describedby=described_by(name, hint.is_some(), refused)
+                aria-describedby=described_by(&format!("field-{name}"), hint.is_some(), refused)
             >{value}</textarea>
-            <Hint name hint/>
-            <Reasons name refused/>
+            <Hint id=format!("field-{name}") hint/>
+            <Reasons name id=format!("field-{name}") refused/>
         </div>
     }
     .into_any()
@@ -143,7 +144,7 @@ pub fn Choice(
                 id=format!("field-{name}")
                 name=name
                 aria-invalid=move || (!refused.read().is_empty()).then_some("true")
-                aria-describedby=described_by(name, false, refused)
+                aria-describedby=described_by(&format!("field-{name}"), false, refused)
             >
                 {options
                     .into_iter()
@@ -153,7 +154,7 @@ pub fn Choice(
                     })
                     .collect_view()}
             </select>
-            <Reasons name refused/>
+            <Reasons name id=format!("field-{name}") refused/>
         </div>
     }
     .into_any()
@@ -165,21 +166,23 @@ pub fn Tick(
     label: Key,
     checked: bool,
     #[prop(optional)] hint: Option<Key>,
+    #[prop(optional, into)] id: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     view! {
         <div class="field tick">
             <label>
                 <input
                     type="checkbox"
                     name=name
-                    id=format!("field-{name}")
+                    id=id.clone()
                     checked=checked
-                    aria-describedby=hint.map(|_| format!("field-{name}-hint"))
+                    aria-describedby=hint.map(|_| format!("{id}-hint"))
                 />
                 {locale.text(label)}
             </label>
-            <Hint name hint/>
+            <Hint id=id.clone() hint/>
         </div>
     }
     .into_any()

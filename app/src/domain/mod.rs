@@ -7,6 +7,7 @@ mod organisation;
 pub mod password;
 mod plan;
 mod role;
+pub mod self_service;
 pub mod settings;
 pub mod time_zones;
 mod user_status;

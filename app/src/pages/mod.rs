@@ -1,7 +1,9 @@
 //! One module per screen.
 
 pub mod account;
+pub mod activate;
 pub mod imports;
+pub mod me;
 pub mod not_found;
 pub mod numbers;
 pub mod overview;

@@ -5,7 +5,7 @@ mod add;
 mod admins;
 mod badge;
 mod bulk;
-mod calling_line;
+pub mod calling_line;
 mod person;
 mod table;
 

@@ -33,6 +33,8 @@ pub enum Action {
     NumbersRemoved,
     NumbersMapped,
     NumberAssigned,
+    ActivationCodeSent,
+    PhoneActivated,
 }
 
 impl Action {
@@ -66,6 +68,8 @@ impl Action {
             Action::NumbersRemoved => "numbers_removed",
             Action::NumbersMapped => "numbers_mapped",
             Action::NumberAssigned => "number_assigned",
+            Action::ActivationCodeSent => "activation_code_sent",
+            Action::PhoneActivated => "phone_activated",
         }
     }
 }

@@ -24,7 +24,12 @@ async fn extension_length(state: &AppState, org: OrgId) -> Result<u32, AppError>
     Ok(calling.extension_length)
 }
 
-pub async fn person(state: &AppState, session: &Session, id: i64) -> Result<CallingLine, AppError> {
+pub async fn person(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    now: i64,
+) -> Result<CallingLine, AppError> {
     let db = state.db.reader();
     let (number, extension): (Option<String>, Option<String>) =
         sqlx::query_as("SELECT phone_number, extension FROM users WHERE id = $1 AND org_id = $2")
@@ -34,6 +39,7 @@ pub async fn person(state: &AppState, session: &Session, id: i64) -> Result<Call
             .await?
             .ok_or(AppError::NotFound)?;
     let plan = saved::plan(db, session.org).await?;
+    let mine = super::self_service::view(state, session.org, id, now).await?;
     let free: Vec<String> = sqlx::query_scalar(
         "SELECT p.number FROM pool_numbers p
          WHERE p.org_id = $1
@@ -50,6 +56,10 @@ pub async fn person(state: &AppState, session: &Session, id: i64) -> Result<Call
         extension,
         extension_length: extension_length(state, session.org).await?,
         free,
+        has_calling: mine.has_calling,
+        code: super::phones::of_person(state, session.org, id, now).await?.0,
+        devices: mine.devices,
+        preferences: mine.has_calling.then_some(mine.preferences),
     })
 }
 

@@ -284,12 +284,12 @@ pub async fn set_services(
     if person.role != Role::User && !viewer.role.at_least(Role::FullAdmin) {
         return Err(AppError::Forbidden);
     }
+    let gained: Vec<Service> = services
+        .iter()
+        .copied()
+        .filter(|s| !person.services.contains(s))
+        .collect();
     if person.status != UserStatus::Deactivated {
-        let gained: Vec<Service> = services
-            .iter()
-            .copied()
-            .filter(|s| !person.services.contains(s))
-            .collect();
         users::check_licences(state, org, &gained, 1, locale).await?;
     }
     db::execute_for_ids(
@@ -310,6 +310,9 @@ pub async fn set_services(
     let list: Vec<&str> = services.iter().map(|s| s.as_str()).collect();
     let detail = format!("{}: {}", person.email, list.join(", "));
     record(&mut tx, viewer, Audited::ServicesChanged, &detail, now).await?;
+    if gained.contains(&Service::Calling) {
+        super::phones::send_codes(&mut tx, state, org, &[id], now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

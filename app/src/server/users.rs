@@ -186,6 +186,9 @@ pub async fn add_pasted(
         })
         .collect();
     invitations::send(&mut tx, state, org, &invitees, &inviter, Round::First, now).await?;
+    if services.contains(&Service::Calling) {
+        super::phones::send_codes(&mut tx, state, org, &user_ids, now).await?;
+    }
 
     let mut already_users: Vec<String> = already.into_iter().collect();
     already_users.sort();

@@ -93,6 +93,22 @@ pub fn browser() -> reqwest::Client {
         .expect("http client")
 }
 
+/// The fields a 422 answer refused, with each reason's catalog key (`Debug` of the `Key`).
+pub async fn refused(answer: reqwest::Response) -> Vec<(String, String)> {
+    assert_eq!(answer.status(), 422, "expected refused fields");
+    match answer
+        .json::<app::error::AppError>()
+        .await
+        .expect("error body")
+    {
+        app::error::AppError::Invalid(errors) => errors
+            .into_iter()
+            .map(|e| (e.field, format!("{:?}", e.reason)))
+            .collect(),
+        other => panic!("not a field error: {other:?}"),
+    }
+}
+
 /// A password no list holds, for accounts the tests create.
 pub const PASSWORD: &str = "violet tapir lantern";
 

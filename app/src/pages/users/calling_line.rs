@@ -1,8 +1,11 @@
 //! On a person's page, when the plan has calling: their direct number, chosen from the pool's
-//! free numbers (a list the keyboard filters as one types), and their extension.
+//! free numbers (a list the keyboard filters as one types), and their extension; their phones
+//! and activation code; and, to read, the calling settings they chose themselves.
 
 use crate::api::account::Me;
 use crate::api::numbers::{person_calling, AssignNumber, CallingLine, UnassignNumber};
+use crate::api::phones::{CodeState, Device, SendActivationCode};
+use crate::domain::self_service::Preferences;
 use crate::components::form::FormError;
 use crate::components::settings::{reasons, Input};
 use crate::domain::Role;
@@ -23,8 +26,12 @@ pub fn CallingLineSection() -> impl IntoView {
     };
     let assign = ServerAction::<AssignNumber>::new();
     let unassign = ServerAction::<UnassignNumber>::new();
+    let new_code = ServerAction::<SendActivationCode>::new();
     let line = Resource::new(
-        move || (id(), assign.version().get(), unassign.version().get()),
+        move || {
+            let versions = (assign.version().get(), unassign.version().get());
+            (id(), versions, new_code.version().get())
+        },
         |(id, ..)| async move {
             match id {
                 Some(id) => person_calling(id).await,
@@ -43,7 +50,17 @@ pub fn CallingLineSection() -> impl IntoView {
                     let line = line.await.ok().filter(|line| line.plan_has_calling);
                     match (line, id) {
                         (Some(line), Some(id)) => {
-                            view! { <LineForm line id assign unassign can_manage/> }.into_any()
+                            let phones = line.has_calling.then(|| {
+                                let (code, devices) = (line.code.clone(), line.devices.clone());
+                                view! { <Phones code devices id new_code can_manage/> }
+                            });
+                            let preferences = line.preferences.clone().map(|p| view! { <TheirSettings p/> });
+                            view! {
+                                <LineForm line id assign unassign can_manage/>
+                                {phones}
+                                {preferences}
+                            }
+                            .into_any()
                         }
                         _ => ().into_any(),
                     }
@@ -108,6 +125,129 @@ fn LineForm(
                     <button type="submit" class="secondary" data-test="unassign-number">{t(Key::PersonNumberTakeBack)}</button>
                 </ActionForm>
             })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The phones registered to someone, or that there are none.
+#[component]
+pub fn DeviceList(devices: Vec<Device>) -> impl IntoView {
+    if devices.is_empty() {
+        return view! { <p class="muted" data-test="no-phones">{t(Key::PhonesNone)}</p> }.into_any();
+    }
+    view! {
+        <table class="table" data-test="phones">
+            <thead>
+                <tr>
+                    <th scope="col">{t(Key::FieldDeviceModel)}</th>
+                    <th scope="col">{t(Key::FieldDeviceMac)}</th>
+                    <th scope="col">{t(Key::PhoneActivatedOn)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {devices
+                    .into_iter()
+                    .map(|d| view! {
+                        <tr data-test="phone">
+                            <td>{d.model}</td>
+                            <td><code>{d.mac}</code></td>
+                            <td>{d.activated_on}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A person's phones and activation code; a user administrator can send a new code.
+#[component]
+fn Phones(
+    code: Option<CodeState>,
+    devices: Vec<Device>,
+    id: i64,
+    new_code: ServerAction<SendActivationCode>,
+    can_manage: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let answer = new_code.value();
+    let code = match code {
+        None => locale.text(Key::CodeNone).to_owned(),
+        Some(c) if c.used => locale.format(Key::CodeUsed, &[("date", &c.sent_on)]),
+        Some(c) if c.expired => locale.format(Key::CodeExpired, &[("date", &c.expires_on)]),
+        Some(c) => locale.format(Key::CodeWaiting, &[("sent", &c.sent_on), ("date", &c.expires_on)]),
+    };
+    view! {
+        <section class="card" aria-labelledby="person-phones">
+            <h2 id="person-phones">{t(Key::PhonesTitle)}</h2>
+            <DeviceList devices/>
+            <p data-test="code-state">{code}</p>
+            {can_manage.then(|| view! {
+                <ActionForm action=new_code>
+                    <FormError answer/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="secondary" data-test="send-code">{t(Key::CodeSend)}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The settings a person chose on their own page, for administrators to read (helping someone
+/// whose calls go astray); the PIN is never shown.
+#[component]
+fn TheirSettings(p: Preferences) -> impl IntoView {
+    let locale = use_locale();
+    let yes_no = move |on: bool| locale.text(if on { Key::SettingOn } else { Key::SettingOff });
+    let voicemail = if p.voicemail.enabled {
+        locale.format(Key::TheirVoicemailOn, &[("rings", &p.voicemail.rings.to_string())])
+    } else {
+        locale.text(Key::SettingOff).to_owned()
+    };
+    let forwarding: Vec<String> = p
+        .forwarding
+        .rules()
+        .into_iter()
+        .filter(|(_, _, rule)| rule.enabled)
+        .map(|(_, label, rule)| format!("{}: {}", locale.text(label), rule.to))
+        .collect();
+    let forwarding = if forwarding.is_empty() {
+        locale.text(Key::SettingOff).to_owned()
+    } else {
+        forwarding.join("; ")
+    };
+    let dials: Vec<String> = p
+        .speed_dials
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.number))
+        .collect();
+    let reach: Vec<String> = p
+        .reach
+        .numbers
+        .iter()
+        .filter(|n| n.enabled)
+        .map(|n| n.number.clone())
+        .collect();
+    let none = locale.text(Key::NoServices);
+    let or_none = move |list: Vec<String>| if list.is_empty() { none.to_owned() } else { list.join(", ") };
+    view! {
+        <section class="card" aria-labelledby="person-their-settings">
+            <h2 id="person-their-settings">{t(Key::TheirSettingsTitle)}</h2>
+            <dl class="facts" data-test="their-settings">
+                <dt>{t(Key::VoicemailTitle)}</dt>
+                <dd data-test="their-voicemail">{voicemail}</dd>
+                <dt>{t(Key::VoicemailCopy)}</dt>
+                <dd>{yes_no(p.voicemail.email_copy)}</dd>
+                <dt>{t(Key::ForwardingTitle)}</dt>
+                <dd data-test="their-forwarding">{forwarding}</dd>
+                <dt>{t(Key::SpeedDialsTitle)}</dt>
+                <dd data-test="their-speed-dials">{or_none(dials)}</dd>
+                <dt>{t(Key::ReachTitle)}</dt>
+                <dd data-test="their-reach">{or_none(reach)}</dd>
+            </dl>
         </section>
     }
     .into_any()

@@ -85,6 +85,7 @@ fn Person(
         Some("services") => Some(t(Key::SavedServices)),
         Some("role") => Some(t(Key::SavedRole)),
         Some("calling") => Some(t(Key::SavedCalling)),
+        Some("code") => Some(t(Key::SavedCode)),
         _ => None,
     };
     let user = detail.user.clone();

@@ -27,7 +27,12 @@ pub fn acceptable(password: &NewPassword, email: &Email) -> Result<(), Key> {
 
 /// The PHC string to store (`$argon2id$v=19$...`, salt included).
 pub async fn hash(password: &NewPassword) -> Result<String, AppError> {
-    let password = password.as_str().to_owned();
+    hash_secret(password.as_str()).await
+}
+
+/// The PHC string for any secret a person chose (a voicemail PIN too).
+pub async fn hash_secret(secret: &str) -> Result<String, AppError> {
+    let password = secret.to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())

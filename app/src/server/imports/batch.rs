@@ -232,13 +232,20 @@ pub(super) async fn apply(
     for ((row, _, _), user_id) in creates.iter().zip(&created) {
         outcomes.push(plain(*row, "created", None, Some(*user_id)));
     }
+    let mut given_calling = Vec::new();
     for (row, id, wanted, previous) in &updates {
         write_person(tx, job.org, *id, wanted).await?;
         write_services(tx, job.org, *id, &previous.services, &wanted.services).await?;
+        if wanted.services.contains(&Service::Calling)
+            && !previous.services.contains(&Service::Calling)
+        {
+            given_calling.push(*id);
+        }
         let mut outcome = plain(*row, "updated", None, Some(*id));
         outcome.previous = serde_json::to_string(previous).ok();
         outcomes.push(outcome);
     }
+    crate::server::phones::send_codes(tx, state, job.org, &given_calling, crate::server::now()).await?;
     record(tx, job, &outcomes).await?;
     Ok(())
 }

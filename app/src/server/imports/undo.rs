@@ -13,12 +13,18 @@ use crate::server::auth::sessions::Session;
 use crate::server::{now, user_actions, AppState};
 use sqlx::SqliteConnection;
 
-/// The invitation mail not sent yet to the people the import created who have not accepted.
+/// The mail not sent yet to the people the import created who have not accepted: invitations,
+/// and the activation codes of those given calling.
 const UNSENT_INVITATIONS: &str = "FROM outbox WHERE status = 'pending' AND org_id = $2 AND idempotency_key IN (
     SELECT 'invitation:' || t.id FROM account_tokens t
     JOIN import_rows r ON r.user_id = t.user_id
     JOIN users u ON u.id = r.user_id
-    WHERE r.import_id = $1 AND r.outcome = 'created' AND u.password_hash IS NULL AND t.org_id = $2)";
+    WHERE r.import_id = $1 AND r.outcome = 'created' AND u.password_hash IS NULL AND t.org_id = $2
+    UNION ALL
+    SELECT 'activation:' || c.id FROM activation_codes c
+    JOIN import_rows r ON r.user_id = c.user_id
+    JOIN users u ON u.id = r.user_id
+    WHERE r.import_id = $1 AND r.outcome = 'created' AND u.password_hash IS NULL AND c.org_id = $2)";
 
 /// The work an undo of import `id` would do: the plan, who to remove, and who to restore.
 struct Work {

@@ -98,6 +98,13 @@ pub(super) async fn create(
         now,
     )
     .await?;
+    let calling: Vec<i64> = creates
+        .iter()
+        .zip(&user_ids)
+        .filter(|((_, _, services), _)| services.contains(&Service::Calling))
+        .map(|(_, &id)| id)
+        .collect();
+    crate::server::phones::send_codes(tx, state, job.org, &calling, now).await?;
     Ok(user_ids)
 }
 

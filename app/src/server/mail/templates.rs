@@ -79,6 +79,40 @@ pub fn password_reset(locale: Locale, org: &str, link: &str) -> Rendered {
     .render()
 }
 
+/// A person's direct line, named in their calling welcome when they have one.
+pub struct Line {
+    pub number: Option<String>,
+    pub extension: Option<String>,
+}
+
+/// Someone given calling: their line, and the code that activates their phone.
+pub fn activation(
+    locale: Locale,
+    org: &str,
+    line: &Line,
+    code: &str,
+    link: &str,
+    expires_on: &str,
+) -> Rendered {
+    let mut before = vec![locale.format(Key::MailActivationBody, &[("org", org)])];
+    if let Some(number) = &line.number {
+        before.push(locale.format(Key::MailActivationNumber, &[("number", number)]));
+    }
+    if let Some(extension) = &line.extension {
+        before.push(locale.format(Key::MailActivationExtension, &[("extension", extension)]));
+    }
+    before.push(locale.format(Key::MailActivationCode, &[("code", code)]));
+    Letter {
+        locale,
+        org,
+        subject: locale.format(Key::MailActivationSubject, &[("org", org)]),
+        before,
+        action: (locale.text(Key::MailActivationAction), link),
+        after: vec![locale.format(Key::MailActivationExpiry, &[("date", expires_on)])],
+    }
+    .render()
+}
+
 /// The shape every mail shares: greeting, paragraphs, one action link, more paragraphs, footer.
 struct Letter<'a> {
     locale: Locale,
