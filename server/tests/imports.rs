@@ -278,7 +278,7 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
         display_name: Some("Admin".to_owned()),
     };
     let file = format!(
-        "{HEADER},,A,a@acme.test,,,,,,\r\n,,B,b@acme.test,,,,,,\r\n,,C,c@acme.test,,,,,,\r\n"
+        "{HEADER},,A,a@acme.test,,,TRUE,,,\r\n,,B,b@acme.test,,,,,,\r\n,,C,c@acme.test,,,TRUE,,,\r\n"
     );
     let id = app::server::imports::start(
         &state,
@@ -321,7 +321,8 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
             remove: 2,
             keep: 1,
             restore: 0,
-            mails: 2,
+            // A's and B's invitations, and A's activation code.
+            mails: 3,
         }
     );
     app::server::imports::undo(&state, &admin, id)
@@ -341,6 +342,13 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
     .await
     .expect("outbox");
     assert_eq!(pending, ["c@acme.test"]);
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT recipient FROM outbox WHERE status = 'pending' AND kind = 'activation'",
+    )
+    .fetch_all(state.db.reader())
+    .await
+    .expect("outbox");
+    assert_eq!(codes, ["c@acme.test"], "C, given calling, keeps their activation code");
 }
 
 #[tokio::test]

@@ -37,7 +37,12 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'calling ' || location || time_zone || extension_first || COALESCE(caller_id, '')
                    FROM calling_settings WHERE org_id = $1
          UNION ALL SELECT 'number ' || number || COALESCE(extension, '') FROM pool_numbers WHERE org_id = $1
-         UNION ALL SELECT 'domain ' || name || COALESCE(verified_at, 0) FROM domains WHERE org_id = $1",
+         UNION ALL SELECT 'domain ' || name || COALESCE(verified_at, 0) FROM domains WHERE org_id = $1
+         UNION ALL SELECT 'code ' || id || COALESCE(used_at, 0) || COALESCE(replaced_at, 0) || expires_at
+                   FROM activation_codes WHERE org_id = $1
+         UNION ALL SELECT 'device ' || user_id || model || mac FROM devices WHERE org_id = $1
+         UNION ALL SELECT 'preferences ' || user_id || settings || COALESCE(voicemail_pin_hash, '')
+                   FROM calling_preferences WHERE org_id = $1",
     )
     .bind(org)
     .fetch_all(app.state.db.reader())
@@ -112,6 +117,27 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             .id
             .to_string()
     };
+    // B's reader has calling, their own settings, a code and a phone, for no one else to touch.
+    {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        for sql in [
+            "INSERT INTO user_services (org_id, user_id, service) VALUES ($1, $2, 'calling')",
+            "INSERT INTO calling_preferences (user_id, org_id, settings, updated_at)
+             VALUES ($2, $1, '{\"speed_dials\":[{\"name\":\"Beta desk\",\"number\":\"2001\"}]}', 0)",
+            "INSERT INTO activation_codes (org_id, user_id, code_hash, created_at, expires_at)
+             VALUES ($1, $2, 'b-code', 0, 9999999999)",
+            "INSERT INTO devices (org_id, user_id, model, mac, activated_at)
+             VALUES ($1, $2, 'Beta phone', '0000000000b1', 0)",
+        ] {
+            sqlx::query(sql)
+                .bind(b.org.0)
+                .bind(b_user)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
     // B has a finished import, so cancelling and undoing have something to find.
     let b_import = {
         let session = app::server::auth::sessions::Session {
@@ -283,6 +309,29 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("domains/verify", &[]),
         ("domains/remove", &[]),
         ("setup/finish", &[("go", "finish")]),
+        (
+            "phones/activate",
+            &[("code", "0000 0000 0000 0001"), ("model", "X"), ("mac", "001a2b3c4d5e")],
+        ),
+        ("phones/new-code", &[]),
+        ("me/calling", &[]),
+        ("me/voicemail", &[("enabled", "on"), ("rings", "3")]),
+        ("me/pin", &[("pin", "2580"), ("pin_again", "2580")]),
+        (
+            "me/forwarding",
+            &[
+                ("always", ""),
+                ("busy", ""),
+                ("no_answer", ""),
+                ("no_answer_rings", "4"),
+                ("unreachable", ""),
+            ],
+        ),
+        ("me/speed-dials", &[("name", "Beta"), ("number", "+861055550100")]),
+        ("me/speed-dial", &[("at", "0"), ("op", "remove")]),
+        ("me/reach", &[("delay_seconds", "0")]),
+        ("me/reach-numbers", &[("number", "+861055550100")]),
+        ("me/reach-number", &[("at", "0"), ("op", "remove")]),
         ("account/sign-out", &[]),
     ];
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
