@@ -209,6 +209,36 @@ impl Page {
         }
     }
 
+    /// Waits until the element matching `css` has `needle` somewhere in its text.
+    pub async fn says(&self, css: &str, needle: &str) -> Outcome {
+        let started = Instant::now();
+        loop {
+            let found = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if found.contains(needle) {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                return Err(Failure(format!(
+                    "{css:?} says {found:?}, which lacks {needle:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The current value of the form control matching `css`.
+    pub async fn value(&self, css: &str) -> Result<String, Failure> {
+        Ok(self
+            .wait_for(css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
     pub async fn click(&self, css: &str) -> Outcome {
         self.wait_for(css).await?.click().await?;
         Ok(())

@@ -160,6 +160,57 @@ impl Portal {
     }
 }
 
+impl Portal {
+    /// The phone activation code (`1234 5678 9012 3456`) in the newest mail to `recipient` that
+    /// holds one, waiting for the mail worker to deliver it.
+    pub async fn activation_code_to(&self, recipient: &str) -> String {
+        let to = format!("To: {recipient}");
+        let started = Instant::now();
+        loop {
+            let mut mails: Vec<(std::time::SystemTime, String)> =
+                std::fs::read_dir(self.mail_dir())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|entry| {
+                        let modified = entry.metadata().ok()?.modified().ok()?;
+                        Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+                    })
+                    .collect();
+            mails.sort();
+            let code = mails
+                .iter()
+                .rev()
+                .filter(|(_, raw)| raw.contains(&to))
+                .find_map(|(_, raw)| code_in(&raw.replace("=\r\n", "").replace("=\n", "")));
+            if let Some(code) = code {
+                return code;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "no activation code mailed to {recipient:?} in {}",
+                self.mail_dir().display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Four groups of four digits, space-separated, as the calling welcome writes the code.
+fn code_in(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(19).find_map(|window| {
+        let shaped = window.iter().enumerate().all(|(i, c)| {
+            if i % 5 == 4 {
+                *c == ' '
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        shaped.then(|| window.iter().collect())
+    })
+}
+
 impl Drop for Portal {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -6,30 +6,6 @@
 use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
 
-async fn value(page: &Page, css: &str) -> Result<String, end2end::Failure> {
-    page.wait_for(css).await?;
-    let found = page
-        .execute(&format!("return document.querySelector('{css}').value;"))
-        .await?;
-    Ok(found.as_str().unwrap_or_default().to_owned())
-}
-
-async fn says(page: &Page, css: &str, needle: &str) -> Outcome {
-    let started = std::time::Instant::now();
-    loop {
-        let text = page.text(css).await.unwrap_or_default();
-        if text.contains(needle) {
-            return Ok(());
-        }
-        if started.elapsed() > std::time::Duration::from_secs(10) {
-            return Err(end2end::Failure(format!(
-                "{css:?} says {text:?}, which lacks {needle:?}"
-            )));
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
 /// Clicks a wizard button and waits for the step it leads to.
 async fn go(page: &Page, button: &str, step: &str) -> Outcome {
     page.click(&format!("[data-test={button}]")).await?;
@@ -39,8 +15,10 @@ async fn go(page: &Page, button: &str, step: &str) -> Outcome {
 
 async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     create_first_admin(page, portal).await?;
-    says(page, "[data-test=stepper] [aria-current=step]", "Your plan").await?;
-    says(page, "[data-test=plan-calling]", "0 of 10 licences used").await?;
+    page.says("[data-test=stepper] [aria-current=step]", "Your plan")
+        .await?;
+    page.says("[data-test=plan-calling]", "0 of 10 licences used")
+        .await?;
     page.wait_until_interactive().await?;
     go(page, "next", "calling").await?;
     page.check_accessibility().await?;
@@ -52,14 +30,13 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     )
     .await?;
     page.click("[data-test=next]").await?;
-    says(
-        page,
+    page.says(
         "[data-test=error-numbers]",
         "Line 2: write “010 5555 0101” in international form",
     )
     .await?;
     page.wait_until_interactive().await?;
-    let typed = value(page, "#field-numbers").await?;
+    let typed = page.value("#field-numbers").await?;
     check(
         typed.contains("010 5555 0101"),
         format!("the numbers typed were lost: {typed:?}"),
@@ -77,14 +54,15 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.wait_until_interactive().await?;
     page.fill("#field-retention_days", "30").await?;
     go(page, "back", "calling").await?;
-    says(page, "[data-test=pool-size]", "20 numbers in the pool").await?;
-    let location = value(page, "#field-location").await?;
+    page.says("[data-test=pool-size]", "20 numbers in the pool")
+        .await?;
+    let location = page.value("#field-location").await?;
     check(
         location == "Beijing office",
         format!("location {location:?}"),
     )?;
     go(page, "next", "messaging").await?;
-    let kept = value(page, "#field-retention_days").await?;
+    let kept = page.value("#field-retention_days").await?;
     check(
         kept == "30",
         format!("Back lost the retention typed: {kept:?}"),
@@ -94,14 +72,12 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.fill("#field-display_name", "Acme Trading Co").await?;
     page.fill("#field-domain", "acme.example").await?;
     page.click("[data-test=add-domain]").await?;
-    says(
-        page,
+    page.says(
         "[data-test='domain-acme.example'] [data-test=domain-state]",
         "Not verified yet",
     )
     .await?;
-    says(
-        page,
+    page.says(
         "[data-test='domain-acme.example'] [data-test=txt-value]",
         "switchboard-verification=",
     )
@@ -110,7 +86,7 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.check_accessibility().await?;
     if page.scripting == Scripting::On {
         // Adding a domain reloads only the domains: the name typed above is still there.
-        let name = value(page, "#field-display_name").await?;
+        let name = page.value("#field-display_name").await?;
         check(
             name == "Acme Trading Co",
             format!("the typed name was lost: {name:?}"),
@@ -153,17 +129,18 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
         links.starts_with("task-FinishSetup=done,task-VerifyDomain=todo,task-AddNumbers=done"),
         format!("checklist: {links}"),
     )?;
-    says(page, "[data-test=plan-calling]", "0 of 10 licences used").await?;
+    page.says("[data-test=plan-calling]", "0 of 10 licences used")
+        .await?;
 
     // The same setting lives on the Services tab, and a change there is kept.
     page.visit("/services/messaging").await?;
-    let shown = value(page, "#field-retention_days").await?;
+    let shown = page.value("#field-retention_days").await?;
     check(shown == "30", format!("Services shows {shown:?}"))?;
     page.fill("#field-retention_days", "60").await?;
     page.click("[data-test=save]").await?;
     page.wait_for_text("[data-test=saved]", "Saved.").await?;
     page.visit("/services/messaging").await?;
-    let kept = value(page, "#field-retention_days").await?;
+    let kept = page.value("#field-retention_days").await?;
     check(kept == "60", format!("the change was not kept: {kept:?}"))?;
     page.check_accessibility().await?;
 
@@ -204,8 +181,8 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.wait_for_text("[data-test=saved]", "Number and extension saved.")
         .await?;
     page.visit(&person).await?;
-    let number = value(page, "#field-number").await?;
-    let extension = value(page, "#field-extension").await?;
+    let number = page.value("#field-number").await?;
+    let extension = page.value("#field-extension").await?;
     check(
         number == "+861055550105" && extension == "0105",
         format!("the person's line reads {number:?} {extension:?}"),
@@ -222,8 +199,8 @@ async fn walk_the_wizard(page: &Page, portal: &Portal) -> Outcome {
     page.wait_until_interactive().await?;
     page.fill("#numbers-q", "wei").await?;
     page.click("form[role=search] button").await?;
-    says(page, "[data-test=number-row]", "+861055550105").await?;
-    says(page, "[data-test=number-row]", "Wei Zhang").await?;
+    page.says("[data-test=number-row]", "+861055550105").await?;
+    page.says("[data-test=number-row]", "Wei Zhang").await?;
     let rows = page
         .execute("return document.querySelectorAll('[data-test=number-row]').length;")
         .await?;
@@ -285,8 +262,7 @@ async fn read_only_administrator(page: &Page, portal: &Portal) -> Outcome {
         .await?;
     for path in ["/services/messaging", "/services/calling", "/settings"] {
         page.visit(path).await?;
-        says(
-            page,
+        page.says(
             "[data-test=read-only]",
             "only full administrators can change them",
         )
@@ -305,8 +281,7 @@ async fn read_only_administrator(page: &Page, portal: &Portal) -> Outcome {
     }
     // The wizard is for full administrators only.
     page.visit("/setup/plan").await?;
-    says(
-        page,
+    page.says(
         "[data-test=setup-full-admins-only]",
         "Only full administrators set up",
     )

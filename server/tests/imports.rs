@@ -348,7 +348,11 @@ async fn undo_keeps_people_who_accepted_and_cancels_invitations_not_sent() {
     .fetch_all(state.db.reader())
     .await
     .expect("outbox");
-    assert_eq!(codes, ["c@acme.test"], "C, given calling, keeps their activation code");
+    assert_eq!(
+        codes,
+        ["c@acme.test"],
+        "C, given calling, keeps their activation code"
+    );
 }
 
 #[tokio::test]

@@ -103,7 +103,10 @@ async fn people_given_calling_are_mailed_a_code_that_activates_their_phone_once(
         .into_iter()
         .find(|m| m.to == ["ana@acme.example"] && m.raw.contains("Your phone for Acme"))
         .expect("the calling welcome");
-    assert!(mail.raw.contains("/activate"), "it links to the activation page");
+    assert!(
+        mail.raw.contains("/activate"),
+        "it links to the activation page"
+    );
 
     // Kept only as a hash.
     let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM activation_codes")
@@ -140,7 +143,10 @@ async fn people_given_calling_are_mailed_a_code_that_activates_their_phone_once(
 
     // Once only.
     let again = activate(&app, &ana_code, "Cisco 8845", "00:1a:2b:3c:4d:5e").await;
-    assert_eq!(refused(again).await, [("code".into(), "ActivationCodeUsed".into())]);
+    assert_eq!(
+        refused(again).await,
+        [("code".into(), "ActivationCodeUsed".into())]
+    );
 
     // The phone passed on to Bo moves to him.
     let moved = activate(&app, &bo_code, "Cisco 8845", "001a2b3c4d5e").await;
@@ -154,7 +160,10 @@ async fn people_given_calling_are_mailed_a_code_that_activates_their_phone_once(
     add_with_calling(&app, &other_admin, "Cy, cy@globex.example").await;
     let cy_code = wait_for_code(&app, "cy@globex.example", None).await;
     let taken = activate(&app, &cy_code, "Yealink T54W", "00:1a:2b:3c:4d:5e").await;
-    assert_eq!(refused(taken).await, [("mac".into(), "DeviceMacTaken".into())]);
+    assert_eq!(
+        refused(taken).await,
+        [("mac".into(), "DeviceMacTaken".into())]
+    );
     let ok = activate(&app, &cy_code, "Yealink T54W", "80:5e:c0:00:00:01").await;
     assert_eq!(ok.status(), 200);
 }
@@ -185,7 +194,10 @@ async fn wrong_replaced_expired_and_malformed_codes_each_get_their_answer() {
     assert!(sent.status().is_success(), "{}", sent.status());
     let second = wait_for_code(&app, "ana@acme.example", Some(&first)).await;
     let old = activate(&app, &first, "Cisco 8845", "00:1a:2b:3c:4d:5e").await;
-    assert_eq!(refused(old).await, [("code".into(), "ActivationCodeReplaced".into())]);
+    assert_eq!(
+        refused(old).await,
+        [("code".into(), "ActivationCodeReplaced".into())]
+    );
 
     // Seven days later it has expired.
     let mut tx = app.state.db.begin_write().await.unwrap();
@@ -195,7 +207,10 @@ async fn wrong_replaced_expired_and_malformed_codes_each_get_their_answer() {
         .unwrap();
     tx.commit().await.unwrap();
     let late = activate(&app, &second, "Cisco 8845", "00:1a:2b:3c:4d:5e").await;
-    assert_eq!(refused(late).await, [("code".into(), "ActivationCodeExpired".into())]);
+    assert_eq!(
+        refused(late).await,
+        [("code".into(), "ActivationCodeExpired".into())]
+    );
     let state = line(&app, &admin, ana).await.code.expect("a code");
     assert!(state.expired && !state.used);
 
@@ -231,7 +246,10 @@ async fn guessing_codes_is_slowed_after_ten_wrong_tries() {
     let code = wait_for_code(&app, "ana@acme.example", None).await;
     for guess in 0..10 {
         let wrong = activate(&app, &format!("{guess:016}"), "Cisco 8845", "001a2b3c4d5e").await;
-        assert_eq!(refused(wrong).await, [("code".into(), "ActivationCodeWrong".into())]);
+        assert_eq!(
+            refused(wrong).await,
+            [("code".into(), "ActivationCodeWrong".into())]
+        );
     }
     // Now even the right code waits.
     let throttled = activate(&app, &code, "Cisco 8845", "001a2b3c4d5e").await;

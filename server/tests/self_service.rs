@@ -18,11 +18,20 @@ async fn mine(app: &TestApp, client: &reqwest::Client) -> OwnCalling {
 
 async fn ok(app: &TestApp, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) {
     let answer = app.call_as(client, endpoint, form).await;
-    assert_eq!(answer.status(), 200, "{endpoint}: {}", answer.text().await.unwrap());
+    assert_eq!(
+        answer.status(),
+        200,
+        "{endpoint}: {}",
+        answer.text().await.unwrap()
+    );
 }
 
 /// A user of `org` with calling, signed in.
-async fn calling_user(app: &TestApp, org: app::domain::OrgId, email: &str) -> (i64, reqwest::Client) {
+async fn calling_user(
+    app: &TestApp,
+    org: app::domain::OrgId,
+    email: &str,
+) -> (i64, reqwest::Client) {
     let id = app.add_active_user(org, email, Role::User).await;
     let mut tx = app.state.db.begin_write().await.unwrap();
     sqlx::query("INSERT INTO user_services (org_id, user_id, service) VALUES ($1, $2, 'calling')")
@@ -33,7 +42,11 @@ async fn calling_user(app: &TestApp, org: app::domain::OrgId, email: &str) -> (i
         .unwrap();
     tx.commit().await.unwrap();
     let (answer, client) = app.sign_in(email, PASSWORD).await;
-    assert_eq!(answer.headers()["location"], "/me", "a user signs in to their own page");
+    assert_eq!(
+        answer.headers()["location"],
+        "/me",
+        "a user signs in to their own page"
+    );
     (id, client)
 }
 
@@ -51,10 +64,22 @@ async fn voicemail_pin_and_forwarding_are_checked_and_kept() {
     let answer = app
         .call_as(&ana, "me/voicemail", &[("enabled", "on"), ("rings", "11")])
         .await;
-    assert_eq!(refused(answer).await, [("rings".into(), "SettingsNumberBetween".into())]);
-    ok(&app, &ana, "me/voicemail", &[("rings", "6"), ("email_copy", "on")]).await;
+    assert_eq!(
+        refused(answer).await,
+        [("rings".into(), "SettingsNumberBetween".into())]
+    );
+    ok(
+        &app,
+        &ana,
+        "me/voicemail",
+        &[("rings", "6"), ("email_copy", "on")],
+    )
+    .await;
     let voicemail = mine(&app, &ana).await.preferences.voicemail;
-    assert_eq!((voicemail.enabled, voicemail.rings, voicemail.email_copy), (false, 6, true));
+    assert_eq!(
+        (voicemail.enabled, voicemail.rings, voicemail.email_copy),
+        (false, 6, true)
+    );
 
     for (pin, again, field, reason) in [
         ("123", "123", "pin", "PinDigits"),
@@ -67,9 +92,19 @@ async fn voicemail_pin_and_forwarding_are_checked_and_kept() {
         let answer = app
             .call_as(&ana, "me/pin", &[("pin", pin), ("pin_again", again)])
             .await;
-        assert_eq!(refused(answer).await, [(field.into(), reason.into())], "{pin}");
+        assert_eq!(
+            refused(answer).await,
+            [(field.into(), reason.into())],
+            "{pin}"
+        );
     }
-    ok(&app, &ana, "me/pin", &[("pin", "2580"), ("pin_again", "2580")]).await;
+    ok(
+        &app,
+        &ana,
+        "me/pin",
+        &[("pin", "2580"), ("pin_again", "2580")],
+    )
+    .await;
     assert!(mine(&app, &ana).await.pin_set);
     let hash: String = sqlx::query_scalar("SELECT voicemail_pin_hash FROM calling_preferences")
         .fetch_one(app.state.db.reader())
@@ -110,11 +145,26 @@ async fn voicemail_pin_and_forwarding_are_checked_and_kept() {
     let answer = app
         .call_as(&ana, "me/forwarding", &forwarding(false, "12", "3"))
         .await;
-    assert_eq!(refused(answer).await, [("always".into(), "PhoneNeedsCountryCode".into())]);
+    assert_eq!(
+        refused(answer).await,
+        [("always".into(), "PhoneNeedsCountryCode".into())]
+    );
     ok(&app, &ana, "me/forwarding", &forwarding(false, "", "3")).await;
     let kept = mine(&app, &ana).await.preferences.forwarding;
-    assert_eq!(kept.busy, Forward { enabled: true, to: "+861055550100".into() });
-    assert_eq!(kept.no_answer, Forward { enabled: true, to: "2001".into() });
+    assert_eq!(
+        kept.busy,
+        Forward {
+            enabled: true,
+            to: "+861055550100".into()
+        }
+    );
+    assert_eq!(
+        kept.no_answer,
+        Forward {
+            enabled: true,
+            to: "2001".into()
+        }
+    );
     assert_eq!(kept.no_answer_rings, 3);
     assert!(!kept.always.enabled);
 
@@ -135,10 +185,17 @@ async fn speed_dials_and_reach_numbers_are_added_edited_moved_and_removed() {
     let app = common::spawn_app().await;
     let (org, admin) = app.admin_of("Acme", "admin@acme.example").await;
     let (ana_id, ana) = calling_user(&app, org.org, "ana@acme.example").await;
-    let dial = |name: &str, number: &str| SpeedDial { name: name.into(), number: number.into() };
+    let dial = |name: &str, number: &str| SpeedDial {
+        name: name.into(),
+        number: number.into(),
+    };
 
     let answer = app
-        .call_as(&ana, "me/speed-dials", &[("name", ""), ("number", "call me")])
+        .call_as(
+            &ana,
+            "me/speed-dials",
+            &[("name", ""), ("number", "call me")],
+        )
         .await;
     assert_eq!(
         refused(answer).await,
@@ -147,18 +204,39 @@ async fn speed_dials_and_reach_numbers_are_added_edited_moved_and_removed() {
             ("number".into(), "PhoneNeedsCountryCode".into())
         ]
     );
-    for (name, number) in [("Reception", "2000"), ("Mum", "+44 20 7946 0000"), ("Desk", "2001")] {
-        ok(&app, &ana, "me/speed-dials", &[("name", name), ("number", number)]).await;
+    for (name, number) in [
+        ("Reception", "2000"),
+        ("Mum", "+44 20 7946 0000"),
+        ("Desk", "2001"),
+    ] {
+        ok(
+            &app,
+            &ana,
+            "me/speed-dials",
+            &[("name", name), ("number", number)],
+        )
+        .await;
     }
     ok(&app, &ana, "me/speed-dial", &[("at", "2"), ("op", "up")]).await;
     ok(
         &app,
         &ana,
         "me/speed-dial",
-        &[("at", "0"), ("op", "save"), ("name", "Front desk"), ("number", "2000")],
+        &[
+            ("at", "0"),
+            ("op", "save"),
+            ("name", "Front desk"),
+            ("number", "2000"),
+        ],
     )
     .await;
-    ok(&app, &ana, "me/speed-dial", &[("at", "2"), ("op", "remove")]).await;
+    ok(
+        &app,
+        &ana,
+        "me/speed-dial",
+        &[("at", "2"), ("op", "remove")],
+    )
+    .await;
     assert_eq!(
         mine(&app, &ana).await.preferences.speed_dials,
         [dial("Front desk", "2000"), dial("Desk", "2001")]
@@ -175,29 +253,80 @@ async fn speed_dials_and_reach_numbers_are_added_edited_moved_and_removed() {
         .call_as(
             &ana,
             "me/speed-dial",
-            &[("at", "0"), ("op", "save"), ("name", "Front desk"), ("number", "+1")],
+            &[
+                ("at", "0"),
+                ("op", "save"),
+                ("name", "Front desk"),
+                ("number", "+1"),
+            ],
         )
         .await;
-    assert_eq!(refused(bad_edit).await, [("number".into(), "PhoneInvalid".into())]);
+    assert_eq!(
+        refused(bad_edit).await,
+        [("number".into(), "PhoneInvalid".into())]
+    );
 
-    ok(&app, &ana, "me/reach-numbers", &[("number", "+1 212 555 0100")]).await;
+    ok(
+        &app,
+        &ana,
+        "me/reach-numbers",
+        &[("number", "+1 212 555 0100")],
+    )
+    .await;
     let twice = app
         .call_as(&ana, "me/reach-numbers", &[("number", "+12125550100")])
         .await;
-    assert_eq!(refused(twice).await, [("number".into(), "ReachNumberTwice".into())]);
-    ok(&app, &ana, "me/reach-numbers", &[("number", "+44 20 7946 0001")]).await;
+    assert_eq!(
+        refused(twice).await,
+        [("number".into(), "ReachNumberTwice".into())]
+    );
+    ok(
+        &app,
+        &ana,
+        "me/reach-numbers",
+        &[("number", "+44 20 7946 0001")],
+    )
+    .await;
     // Turned off: the box is not sent.
-    ok(&app, &ana, "me/reach-number", &[("at", "0"), ("op", "save")]).await;
-    ok(&app, &ana, "me/reach-number", &[("at", "1"), ("op", "remove")]).await;
+    ok(
+        &app,
+        &ana,
+        "me/reach-number",
+        &[("at", "0"), ("op", "save")],
+    )
+    .await;
+    ok(
+        &app,
+        &ana,
+        "me/reach-number",
+        &[("at", "1"), ("op", "remove")],
+    )
+    .await;
     let slow = app
-        .call_as(&ana, "me/reach", &[("answer_confirmation", "on"), ("delay_seconds", "31")])
+        .call_as(
+            &ana,
+            "me/reach",
+            &[("answer_confirmation", "on"), ("delay_seconds", "31")],
+        )
         .await;
-    assert_eq!(refused(slow).await, [("delay_seconds".into(), "SettingsNumberBetween".into())]);
-    ok(&app, &ana, "me/reach", &[("answer_confirmation", "on"), ("delay_seconds", "10")]).await;
+    assert_eq!(
+        refused(slow).await,
+        [("delay_seconds".into(), "SettingsNumberBetween".into())]
+    );
+    ok(
+        &app,
+        &ana,
+        "me/reach",
+        &[("answer_confirmation", "on"), ("delay_seconds", "10")],
+    )
+    .await;
     let reach = mine(&app, &ana).await.preferences.reach;
     assert_eq!(
         reach.numbers,
-        [ReachNumber { number: "+12125550100".into(), enabled: false }]
+        [ReachNumber {
+            number: "+12125550100".into(),
+            enabled: false
+        }]
     );
     assert!(reach.answer_confirmation);
     assert_eq!(reach.delay_seconds, 10);
@@ -222,7 +351,13 @@ async fn only_people_with_calling_have_settings_and_each_changes_only_their_own(
         .await;
     let (_, cy) = app.sign_in("cy@acme.example", PASSWORD).await;
 
-    ok(&app, &ana, "me/speed-dials", &[("name", "Reception"), ("number", "2000")]).await;
+    ok(
+        &app,
+        &ana,
+        "me/speed-dials",
+        &[("name", "Reception"), ("number", "2000")],
+    )
+    .await;
     assert!(mine(&app, &bo).await.preferences.speed_dials.is_empty());
     // Bo's list is his own: removing "the first" finds nothing there.
     let answer = app
@@ -234,7 +369,11 @@ async fn only_people_with_calling_have_settings_and_each_changes_only_their_own(
     // Without calling: nothing to change.
     assert!(!mine(&app, &cy).await.has_calling);
     let answer = app
-        .call_as(&cy, "me/speed-dials", &[("name", "Reception"), ("number", "2000")])
+        .call_as(
+            &cy,
+            "me/speed-dials",
+            &[("name", "Reception"), ("number", "2000")],
+        )
         .await;
     assert_eq!(answer.status(), 403);
     // Signed out: nothing at all.

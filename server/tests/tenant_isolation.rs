@@ -311,7 +311,11 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("setup/finish", &[("go", "finish")]),
         (
             "phones/activate",
-            &[("code", "0000 0000 0000 0001"), ("model", "X"), ("mac", "001a2b3c4d5e")],
+            &[
+                ("code", "0000 0000 0000 0001"),
+                ("model", "X"),
+                ("mac", "001a2b3c4d5e"),
+            ],
         ),
         ("phones/new-code", &[]),
         ("me/calling", &[]),
@@ -327,7 +331,10 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
                 ("unreachable", ""),
             ],
         ),
-        ("me/speed-dials", &[("name", "Beta"), ("number", "+861055550100")]),
+        (
+            "me/speed-dials",
+            &[("name", "Beta"), ("number", "+861055550100")],
+        ),
         ("me/speed-dial", &[("at", "0"), ("op", "remove")]),
         ("me/reach", &[("delay_seconds", "0")]),
         ("me/reach-numbers", &[("number", "+861055550100")]),

@@ -186,10 +186,9 @@ pub async fn add_reach_number(number: String) -> Result<(), AppError> {
     use crate::server::{now, require, self_service};
     let (state, session) = require(Role::User).await?;
     self_service::change(&state, &session, now(), |p, length| {
-        let number = check_reach_number(&p.reach, &number, |n| {
-            self_service::read_number(n, length)
-        })
-        .map_err(AppError::Invalid)?;
+        let number =
+            check_reach_number(&p.reach, &number, |n| self_service::read_number(n, length))
+                .map_err(AppError::Invalid)?;
         p.reach.numbers.push(ReachNumber {
             number,
             enabled: true,
@@ -214,10 +213,14 @@ pub async fn change_reach_number(
     let (state, session) = require(Role::User).await?;
     let op = ListOp::from_form(&op).ok_or(AppError::NotFound)?;
     self_service::change(&state, &session, now(), |p, _| {
-        let replacement = p.reach.numbers.get(at).map(|n| crate::domain::self_service::ReachNumber {
-            number: n.number.clone(),
-            enabled: enabled.is_some(),
-        });
+        let replacement =
+            p.reach
+                .numbers
+                .get(at)
+                .map(|n| crate::domain::self_service::ReachNumber {
+                    number: n.number.clone(),
+                    enabled: enabled.is_some(),
+                });
         apply(&mut p.reach.numbers, at, op, replacement)
             .then_some(())
             .ok_or(AppError::NotFound)

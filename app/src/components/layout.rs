@@ -100,7 +100,7 @@ fn Frame(me: Me) -> impl IntoView {
                         <li><A href="/services">{t(Key::NavServices)}</A></li>
                         {has_calling.then(|| view! { <li><A href="/numbers">{t(Key::NavNumbers)}</A></li> })}
                         <li><A href="/settings">{t(Key::NavSettings)}</A></li>
-                    })}
+                    }.into_any())}
                     {has_calling.then(|| view! { <li><A href="/me">{t(Key::NavMe)}</A></li> })}
                 </ul>
             </nav>
@@ -109,6 +109,7 @@ fn Frame(me: Me) -> impl IntoView {
             </main>
         </div>
     }
+    .into_any()
 }
 
 #[component]

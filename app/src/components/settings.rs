@@ -29,11 +29,7 @@ where
 }
 
 /// The control's hint and refusals, tied to it for screen readers (`id` is the control's).
-fn described_by(
-    id: &str,
-    hint: bool,
-    refused: Signal<Vec<String>>,
-) -> impl Fn() -> Option<String> {
+fn described_by(id: &str, hint: bool, refused: Signal<Vec<String>>) -> impl Fn() -> Option<String> {
     let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     move || {
         let mut ids = Vec::new();

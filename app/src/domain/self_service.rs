@@ -351,17 +351,35 @@ mod tests {
     fn forwarding_needs_a_number_for_each_rule_that_is_on() {
         let typed = |always: &'static str, on: bool| {
             [
-                ForwardTyped { enabled: on, to: always },
-                ForwardTyped { enabled: false, to: "" },
-                ForwardTyped { enabled: true, to: "+86 10 5555 0100" },
-                ForwardTyped { enabled: false, to: "nonsense" },
+                ForwardTyped {
+                    enabled: on,
+                    to: always,
+                },
+                ForwardTyped {
+                    enabled: false,
+                    to: "",
+                },
+                ForwardTyped {
+                    enabled: true,
+                    to: "+86 10 5555 0100",
+                },
+                ForwardTyped {
+                    enabled: false,
+                    to: "nonsense",
+                },
             ]
         };
         let refused = check_forwarding(typed("", true), "4", read).unwrap_err();
-        let fields: Vec<(&str, Key)> = refused.iter().map(|e| (e.field.as_str(), e.reason)).collect();
+        let fields: Vec<(&str, Key)> = refused
+            .iter()
+            .map(|e| (e.field.as_str(), e.reason))
+            .collect();
         assert_eq!(
             fields,
-            [("always", Key::ForwardNeedsNumber), ("unreachable", Key::NumberInvalid)],
+            [
+                ("always", Key::ForwardNeedsNumber),
+                ("unreachable", Key::NumberInvalid)
+            ],
             "every problem at once, an off rule's number checked too"
         );
         let forwarding = check_forwarding(typed("", false), "4", read)
@@ -371,7 +389,13 @@ mod tests {
         let mut rules = typed("+1 212 555 0100", true);
         rules[3].to = "";
         let forwarding = check_forwarding(rules, "6", read).unwrap();
-        assert_eq!(forwarding.always, Forward { enabled: true, to: "+12125550100".into() });
+        assert_eq!(
+            forwarding.always,
+            Forward {
+                enabled: true,
+                to: "+12125550100".into()
+            }
+        );
         assert_eq!(forwarding.no_answer.to, "+861055550100");
         assert_eq!(forwarding.no_answer_rings, 6);
         assert!(!forwarding.busy.enabled);
@@ -380,19 +404,31 @@ mod tests {
     #[test]
     fn speed_dials_need_a_name_and_a_good_number() {
         let dial = check_speed_dial("  Reception ", "+86 10 5555 0100", read).unwrap();
-        assert_eq!(dial, SpeedDial { name: "Reception".into(), number: "+861055550100".into() });
+        assert_eq!(
+            dial,
+            SpeedDial {
+                name: "Reception".into(),
+                number: "+861055550100".into()
+            }
+        );
         let refused = check_speed_dial(" ", "call me", read).unwrap_err();
         assert_eq!(refused.len(), 2);
         assert_eq!(refused[0].reason, Key::SpeedDialNeedsName);
         assert_eq!(refused[1].reason, Key::NumberInvalid);
         let long = "x".repeat(61);
-        assert_eq!(check_speed_dial(&long, "+1 1", read).unwrap_err()[0].reason, Key::SpeedDialNameLong);
+        assert_eq!(
+            check_speed_dial(&long, "+1 1", read).unwrap_err()[0].reason,
+            Key::SpeedDialNameLong
+        );
     }
 
     #[test]
     fn list_operations_move_save_and_remove_one_entry() {
         let mut list = vec!["a", "b", "c"];
-        assert!(apply(&mut list, 0, ListOp::Up, None), "the first cannot go up, but exists");
+        assert!(
+            apply(&mut list, 0, ListOp::Up, None),
+            "the first cannot go up, but exists"
+        );
         assert_eq!(list, ["a", "b", "c"]);
         apply(&mut list, 2, ListOp::Up, None);
         assert_eq!(list, ["a", "c", "b"]);
@@ -412,26 +448,40 @@ mod tests {
     #[test]
     fn reach_numbers_are_valid_once_each_and_few() {
         let mut reach = Reach::default();
-        assert_eq!(check_reach_number(&reach, "+1 212 555 0100", read).unwrap(), "+12125550100");
-        reach.numbers.push(ReachNumber { number: "+12125550100".into(), enabled: true });
+        assert_eq!(
+            check_reach_number(&reach, "+1 212 555 0100", read).unwrap(),
+            "+12125550100"
+        );
+        reach.numbers.push(ReachNumber {
+            number: "+12125550100".into(),
+            enabled: true,
+        });
         assert_eq!(
             check_reach_number(&reach, "+1 212 555 0100", read).unwrap_err()[0].reason,
             Key::ReachNumberTwice
         );
         for i in 1..MAX_REACH_NUMBERS {
-            reach.numbers.push(ReachNumber { number: format!("+1{i}"), enabled: false });
+            reach.numbers.push(ReachNumber {
+                number: format!("+1{i}"),
+                enabled: false,
+            });
         }
         assert_eq!(
             check_reach_number(&reach, "+44 20 7946 0000", read).unwrap_err()[0].reason,
             Key::ReachTooMany
         );
-        assert_eq!(check_reach(true, "31").unwrap_err()[0].field, "delay_seconds");
+        assert_eq!(
+            check_reach(true, "31").unwrap_err()[0].field,
+            "delay_seconds"
+        );
         assert_eq!(check_reach(true, "10").unwrap(), (true, 10));
     }
 
     #[test]
     fn stored_settings_missing_newer_fields_read_with_defaults() {
-        let read: Preferences = serde_json::from_str(r#"{"voicemail":{"enabled":false,"rings":3,"email_copy":true}}"#).unwrap();
+        let read: Preferences =
+            serde_json::from_str(r#"{"voicemail":{"enabled":false,"rings":3,"email_copy":true}}"#)
+                .unwrap();
         assert!(!read.voicemail.enabled);
         assert!(read.speed_dials.is_empty());
     }

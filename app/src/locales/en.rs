@@ -332,7 +332,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::UndoAsk => "Show what undo would do",
         Key::UndoWillDo => "Undoing this import will:",
         Key::UndoRemove => "remove {count} people it added who have not accepted their invitation",
-        Key::UndoMails => "cancel {count} invitations not sent yet",
+        Key::UndoMails => "cancel {count} mails not sent yet (invitations and phone activation codes)",
         Key::UndoRestore => "put back {count} people it changed as they were",
         Key::UndoKeep => "keep {count} people it added who have already signed in",
         Key::UndoConfirm => "Undo the import",

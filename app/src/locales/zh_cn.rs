@@ -336,7 +336,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::UndoAsk => "显示撤销将执行的操作",
         Key::UndoWillDo => "撤销此导入将会：",
         Key::UndoRemove => "删除 {count} 名由此导入添加且尚未接受邀请的人员",
-        Key::UndoMails => "取消 {count} 封尚未发送的邀请",
+        Key::UndoMails => "取消 {count} 封尚未发送的邮件（邀请和电话激活码）",
         Key::UndoRestore => "将 {count} 名被此导入更改的人员恢复原状",
         Key::UndoKeep => "保留 {count} 名由此导入添加且已登录的人员",
         Key::UndoConfirm => "撤销导入",

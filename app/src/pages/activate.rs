@@ -31,6 +31,7 @@ pub fn ActivatePage() -> impl IntoView {
             }}
         </AuthFrame>
     }
+    .into_any()
 }
 
 #[component]
@@ -66,13 +67,17 @@ fn ActivateForm(action: ServerAction<ActivatePhone>) -> impl IntoView {
             </button>
         </ActionForm>
     }
+    .into_any()
 }
 
 #[component]
 fn Done(activated: Option<Activated>) -> impl IntoView {
     let locale = use_locale();
     let body = match &activated {
-        Some(a) => locale.format(Key::ActivatedBody, &[("model", &a.model), ("name", &a.name)]),
+        Some(a) => locale.format(
+            Key::ActivatedBody,
+            &[("model", &a.model), ("name", &a.name)],
+        ),
         None => locale.text(Key::ActivatedBodyPlain).to_owned(),
     };
     view! {
@@ -80,4 +85,5 @@ fn Done(activated: Option<Activated>) -> impl IntoView {
         <p role="status" data-test="activated-body">{body}</p>
         <p class="actions"><a href="/activate">{t(Key::ActivateAnother)}</a></p>
     }
+    .into_any()
 }

@@ -45,7 +45,12 @@ struct Forms {
 #[component]
 pub fn MePage() -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let mine = Resource::new(move || version.get(), |_| my_calling());
+    // The answer carries the version it was read for, shown on the page: a sign, for people and
+    // tests alike, that what is shown is what the server kept after the last save.
+    let mine = Resource::new(
+        move || version.get(),
+        |version| async move { my_calling().await.map(|mine| (version, mine)) },
+    );
     let forms = Forms {
         voicemail: ServerAction::new(),
         pin: ServerAction::new(),
@@ -70,9 +75,14 @@ pub fn MePage() -> impl IntoView {
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
-                    mine.await.map(|mine| {
+                    mine.await.map(|(version, mine)| {
                         if mine.has_calling {
-                            view! { <Sections mine forms/> }.into_any()
+                            view! {
+                                <div data-test="my-settings" data-version=version.to_string()>
+                                    <Sections mine forms/>
+                                </div>
+                            }
+                            .into_any()
                         } else {
                             view! {
                                 <p class="notice" data-test="no-calling">{t(Key::MeNoCalling)}</p>
@@ -98,6 +108,7 @@ fn Saved(section: &'static str, ok: Signal<bool>) -> impl IntoView {
             {t(Key::SettingsSaved)}
         </p>
     }
+    .into_any()
 }
 
 fn succeeded<T, A>(answer: A) -> Signal<bool>
@@ -114,8 +125,12 @@ fn Sections(mine: OwnCalling, forms: Forms) -> impl IntoView {
     let line = match (&mine.number, &mine.extension) {
         (None, None) => locale.text(Key::MeNoNumber).to_owned(),
         (number, extension) => [
-            number.as_ref().map(|n| locale.format(Key::MeNumber, &[("number", n)])),
-            extension.as_ref().map(|e| locale.format(Key::MeExtension, &[("extension", e)])),
+            number
+                .as_ref()
+                .map(|n| locale.format(Key::MeNumber, &[("number", n)])),
+            extension
+                .as_ref()
+                .map(|e| locale.format(Key::MeExtension, &[("extension", e)])),
         ]
         .into_iter()
         .flatten()
@@ -149,7 +164,10 @@ fn Voicemail(
     let pin_answer = forms.pin.value();
     let rings_hint = locale.format(
         Key::SettingsNumberBetween,
-        &[("low", &RINGS.0.to_string()), ("high", &RINGS.1.to_string())],
+        &[
+            ("low", &RINGS.0.to_string()),
+            ("high", &RINGS.1.to_string()),
+        ],
     );
     view! {
         <section class="card" id="voicemail" aria-labelledby="voicemail-title">
@@ -332,6 +350,7 @@ fn RowButtons(first: bool, last: bool) -> impl IntoView {
             <button type="submit" name="op" value="remove" formnovalidate=true class="danger" data-test="row-remove">{t(Key::PoolRemove)}</button>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -341,7 +360,10 @@ fn SingleNumberReach(reach: Reach, forms: Forms) -> impl IntoView {
     let added = forms.add_reach.value();
     let delay_hint = locale.format(
         Key::SettingsNumberBetween,
-        &[("low", &REACH_DELAY.0.to_string()), ("high", &REACH_DELAY.1.to_string())],
+        &[
+            ("low", &REACH_DELAY.0.to_string()),
+            ("high", &REACH_DELAY.1.to_string()),
+        ],
     );
     let none = reach.numbers.is_empty();
     view! {

@@ -57,7 +57,9 @@ pub async fn person(
         extension_length: extension_length(state, session.org).await?,
         free,
         has_calling: mine.has_calling,
-        code: super::phones::of_person(state, session.org, id, now).await?.0,
+        code: super::phones::of_person(state, session.org, id, now)
+            .await?
+            .0,
         devices: mine.devices,
         preferences: mine.has_calling.then_some(mine.preferences),
     })

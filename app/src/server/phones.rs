@@ -23,7 +23,10 @@ const MAX_MODEL: usize = 60;
 
 /// A new code: the 16 digits to mail, and the hash to keep.
 fn new_code() -> (String, String) {
-    let digits = format!("{:016}", rand::rng().random_range(0..10_000_000_000_000_000u64));
+    let digits = format!(
+        "{:016}",
+        rand::rng().random_range(0..10_000_000_000_000_000u64)
+    );
     let hash = code_hash(&digits);
     (digits, hash)
 }
@@ -79,6 +82,16 @@ fn date(at: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Someone to mail a code to.
+#[derive(sqlx::FromRow)]
+struct Recipient {
+    id: i64,
+    email: String,
+    locale: String,
+    phone_number: Option<String>,
+    extension: Option<String>,
+}
+
 /// Mails each of `user_ids` who is not deactivated a new activation code, in their language,
 /// inside the caller's transaction; their earlier codes stop working.
 pub async fn send_codes(
@@ -103,7 +116,7 @@ pub async fn send_codes(
         .bind(org.0)
         .fetch_one(&mut **tx)
         .await?;
-    let mut people: Vec<(i64, String, String, Option<String>, Option<String>)> = Vec::new();
+    let mut people: Vec<Recipient> = Vec::new();
     for chunk in user_ids.chunks(500) {
         let sql = format!(
             "SELECT id, email, locale, phone_number, extension FROM users
@@ -119,9 +132,9 @@ pub async fn send_codes(
     let expires_at = now + CODE_DAYS * 24 * 3600;
     let codes: Vec<(i64, String, String)> = people
         .iter()
-        .map(|(id, ..)| {
+        .map(|person| {
             let (digits, hash) = new_code();
-            (*id, digits, hash)
+            (person.id, digits, hash)
         })
         .collect();
     let rows: Vec<(i64, &str)> = codes.iter().map(|(id, _, h)| (*id, h.as_str())).collect();
@@ -138,13 +151,13 @@ pub async fn send_codes(
     .into_iter()
     .collect();
     let link = format!("{}/activate", state.config.public_url);
-    let emails: Vec<Option<Email>> = people.iter().map(|p| Email::parse(&p.1).ok()).collect();
+    let emails: Vec<Option<Email>> = people.iter().map(|p| Email::parse(&p.email).ok()).collect();
     let mut mails = Vec::new();
     for ((person, (_, digits, hash)), email) in people.iter().zip(&codes).zip(&emails) {
         let (Some(email), Some(code_id)) = (email, ids.get(hash)) else {
             continue;
         };
-        let locale = Locale::from_tag(&person.2).unwrap_or_default();
+        let locale = Locale::from_tag(&person.locale).unwrap_or_default();
         mails.push(outbox::Outgoing {
             org: Some(org),
             idempotency_key: format!("activation:{code_id}"),
@@ -154,8 +167,8 @@ pub async fn send_codes(
                 locale,
                 &org_name,
                 &templates::Line {
-                    number: person.3.clone(),
-                    extension: person.4.clone(),
+                    number: person.phone_number.clone(),
+                    extension: person.extension.clone(),
                 },
                 &grouped(digits),
                 &link,
@@ -216,13 +229,12 @@ pub async fn send_new_code(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    let person: Option<(String, String)> = sqlx::query_as(
-        "SELECT email, status FROM users WHERE id = $1 AND org_id = $2",
-    )
-    .bind(id)
-    .bind(session.org.0)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let person: Option<(String, String)> =
+        sqlx::query_as("SELECT email, status FROM users WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(session.org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
     let (email, status) = person.ok_or(AppError::NotFound)?;
     let calling: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM user_services WHERE org_id = $1 AND user_id = $2 AND service = 'calling')",
@@ -408,7 +420,10 @@ mod tests {
 
     #[test]
     fn codes_are_read_with_the_spaces_and_dashes_people_type() {
-        assert_eq!(typed_code(" 1234 5678-9012 3456 ").as_deref(), Some("1234567890123456"));
+        assert_eq!(
+            typed_code(" 1234 5678-9012 3456 ").as_deref(),
+            Some("1234567890123456")
+        );
         assert_eq!(typed_code("123456789012345"), None);
         assert_eq!(typed_code("12345678901234567"), None);
         assert_eq!(typed_code("1234 5678 9012 345x"), None);
@@ -417,7 +432,12 @@ mod tests {
 
     #[test]
     fn mac_addresses_are_read_in_each_usual_form() {
-        for typed in ["00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e", "001a.2b3c.4d5e", "001A2B3C4D5E"] {
+        for typed in [
+            "00:1A:2B:3C:4D:5E",
+            "00-1a-2b-3c-4d-5e",
+            "001a.2b3c.4d5e",
+            "001A2B3C4D5E",
+        ] {
             assert_eq!(typed_mac(typed).as_deref(), Some("001a2b3c4d5e"), "{typed}");
         }
         assert_eq!(typed_mac("00:1A:2B:3C:4D"), None);

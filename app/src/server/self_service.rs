@@ -183,7 +183,10 @@ mod tests {
     #[test]
     fn numbers_are_extensions_of_the_plans_length_or_international() {
         assert_eq!(read_number("4021", 4).as_deref(), Ok("4021"));
-        assert_eq!(read_number("+86 10 5555 0100", 4).as_deref(), Ok("+861055550100"));
+        assert_eq!(
+            read_number("+86 10 5555 0100", 4).as_deref(),
+            Ok("+861055550100")
+        );
         assert_eq!(read_number("40211", 4), Err(Key::PhoneNeedsCountryCode));
         assert_eq!(read_number("+86 1", 4), Err(Key::PhoneInvalid));
     }

@@ -5,9 +5,9 @@
 use crate::api::account::Me;
 use crate::api::numbers::{person_calling, AssignNumber, CallingLine, UnassignNumber};
 use crate::api::phones::{CodeState, Device, SendActivationCode};
-use crate::domain::self_service::Preferences;
 use crate::components::form::FormError;
 use crate::components::settings::{reasons, Input};
+use crate::domain::self_service::Preferences;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::locales::{t, use_locale, Key};
@@ -134,7 +134,8 @@ fn LineForm(
 #[component]
 pub fn DeviceList(devices: Vec<Device>) -> impl IntoView {
     if devices.is_empty() {
-        return view! { <p class="muted" data-test="no-phones">{t(Key::PhonesNone)}</p> }.into_any();
+        return view! { <p class="muted" data-test="no-phones">{t(Key::PhonesNone)}</p> }
+            .into_any();
     }
     view! {
         <table class="table" data-test="phones">
@@ -177,7 +178,10 @@ fn Phones(
         None => locale.text(Key::CodeNone).to_owned(),
         Some(c) if c.used => locale.format(Key::CodeUsed, &[("date", &c.sent_on)]),
         Some(c) if c.expired => locale.format(Key::CodeExpired, &[("date", &c.expires_on)]),
-        Some(c) => locale.format(Key::CodeWaiting, &[("sent", &c.sent_on), ("date", &c.expires_on)]),
+        Some(c) => locale.format(
+            Key::CodeWaiting,
+            &[("sent", &c.sent_on), ("date", &c.expires_on)],
+        ),
     };
     view! {
         <section class="card" aria-labelledby="person-phones">
@@ -203,7 +207,10 @@ fn TheirSettings(p: Preferences) -> impl IntoView {
     let locale = use_locale();
     let yes_no = move |on: bool| locale.text(if on { Key::SettingOn } else { Key::SettingOff });
     let voicemail = if p.voicemail.enabled {
-        locale.format(Key::TheirVoicemailOn, &[("rings", &p.voicemail.rings.to_string())])
+        locale.format(
+            Key::TheirVoicemailOn,
+            &[("rings", &p.voicemail.rings.to_string())],
+        )
     } else {
         locale.text(Key::SettingOff).to_owned()
     };
@@ -232,7 +239,13 @@ fn TheirSettings(p: Preferences) -> impl IntoView {
         .map(|n| n.number.clone())
         .collect();
     let none = locale.text(Key::NoServices);
-    let or_none = move |list: Vec<String>| if list.is_empty() { none.to_owned() } else { list.join(", ") };
+    let or_none = move |list: Vec<String>| {
+        if list.is_empty() {
+            none.to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
     view! {
         <section class="card" aria-labelledby="person-their-settings">
             <h2 id="person-their-settings">{t(Key::TheirSettingsTitle)}</h2>

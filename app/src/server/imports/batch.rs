@@ -245,7 +245,8 @@ pub(super) async fn apply(
         outcome.previous = serde_json::to_string(previous).ok();
         outcomes.push(outcome);
     }
-    crate::server::phones::send_codes(tx, state, job.org, &given_calling, crate::server::now()).await?;
+    crate::server::phones::send_codes(tx, state, job.org, &given_calling, crate::server::now())
+        .await?;
     record(tx, job, &outcomes).await?;
     Ok(())
 }
