@@ -347,8 +347,24 @@ impl Page {
     }
 
     /// Writes a PNG of the page to `path`.
+    /// The whole page (the window made as tall as it, up to 5,000 pixels, for the picture).
     pub async fn screenshot(&self, path: &std::path::Path) -> Outcome {
-        let png = self.client.screenshot().await?;
+        let (width, height) = self.client.get_window_size().await?;
+        let (width, height) = (
+            u32::try_from(width).unwrap_or(1280),
+            u32::try_from(height).unwrap_or(800),
+        );
+        let tall = self
+            .execute("return document.documentElement.scrollHeight;")
+            .await?
+            .as_u64()
+            .and_then(|tall| u32::try_from(tall).ok())
+            .unwrap_or(height)
+            .clamp(height, 5000);
+        self.client.set_window_size(width, tall).await?;
+        let png = self.client.screenshot().await;
+        self.client.set_window_size(width, height).await?;
+        let png = png?;
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }

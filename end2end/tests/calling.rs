@@ -121,6 +121,10 @@ async fn admin_gives_a_line_and_a_phone(page: &Page, portal: &Portal) -> Outcome
     page.visit(&person).await?;
     page.says("[data-test=phone]", "Cisco 8845").await?;
     page.says("[data-test=code-state]", "has been used").await?;
+    if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
+        page.screenshot(&workspace_root().join("docs/person-calling.png"))
+            .await?;
+    }
     Ok(())
 }
 

@@ -598,5 +598,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::SavedCode => "A new activation code is on its way. Codes sent before no longer work.",
         Key::TheirSettingsTitle => "Their calling settings",
         Key::TheirVoicemailOn => "On, after {rings} rings",
+        Key::ReachRingTitle => "How the other numbers ring",
+        Key::TheirVoicemailCopy => "Copy of each voicemail by email",
     }
 }

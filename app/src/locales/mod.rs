@@ -708,6 +708,8 @@ pub enum Key {
     SavedCode,
     TheirSettingsTitle,
     TheirVoicemailOn,
+    ReachRingTitle,
+    TheirVoicemailCopy,
 }
 
 #[cfg(test)]

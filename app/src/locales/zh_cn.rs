@@ -602,5 +602,7 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::SavedCode => "新的激活码正在发送，之前的激活码已失效。",
         Key::TheirSettingsTitle => "其通话设置",
         Key::TheirVoicemailOn => "开启，响铃 {rings} 次后转入",
+        Key::ReachRingTitle => "其他号码如何响铃",
+        Key::TheirVoicemailCopy => "通过电子邮件发送语音留言副本",
     }
 }

@@ -211,7 +211,7 @@ fn Voicemail(
                         refused=reasons(pin_answer, "pin_again")
                     />
                 </div>
-                <button type="submit" data-test="save-pin">{t(Key::PinSave)}</button>
+                <button type="submit" class="secondary" data-test="save-pin">{t(Key::PinSave)}</button>
             </ActionForm>
         </section>
     }
@@ -298,7 +298,7 @@ fn SpeedDials(dials: Vec<SpeedDial>, forms: Forms) -> impl IntoView {
                         refused=reasons(answer, "number")
                     />
                 </div>
-                <button type="submit" data-test="add-speed-dial">{t(Key::SpeedDialAdd)}</button>
+                <button type="submit" class="secondary" data-test="add-speed-dial">{t(Key::SpeedDialAdd)}</button>
             </ActionForm>
         </section>
     }
@@ -390,8 +390,9 @@ fn SingleNumberReach(reach: Reach, forms: Forms) -> impl IntoView {
                     inputmode="tel"
                     refused=reasons(added, "number")
                 />
-                <button type="submit" data-test="add-reach-number">{t(Key::ReachAdd)}</button>
+                <button type="submit" class="secondary" data-test="add-reach-number">{t(Key::ReachAdd)}</button>
             </ActionForm>
+            <h3>{t(Key::ReachRingTitle)}</h3>
             <ActionForm action=forms.reach>
                 <FormError answer/>
                 <Tick name="answer_confirmation" label=Key::ReachConfirm checked=reach.answer_confirmation/>

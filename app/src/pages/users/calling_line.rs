@@ -138,7 +138,7 @@ pub fn DeviceList(devices: Vec<Device>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <table class="table" data-test="phones">
+        <table class="phones" data-test="phones">
             <thead>
                 <tr>
                     <th scope="col">{t(Key::FieldDeviceModel)}</th>
@@ -252,7 +252,7 @@ fn TheirSettings(p: Preferences) -> impl IntoView {
             <dl class="facts" data-test="their-settings">
                 <dt>{t(Key::VoicemailTitle)}</dt>
                 <dd data-test="their-voicemail">{voicemail}</dd>
-                <dt>{t(Key::VoicemailCopy)}</dt>
+                <dt>{t(Key::TheirVoicemailCopy)}</dt>
                 <dd>{yes_no(p.voicemail.email_copy)}</dd>
                 <dt>{t(Key::ForwardingTitle)}</dt>
                 <dd data-test="their-forwarding">{forwarding}</dd>
