@@ -252,6 +252,13 @@ impl Page {
         Ok(())
     }
 
+    /// Chooses the file at `path` in the file input matching `css`.
+    pub async fn choose_file(&self, css: &str, path: &std::path::Path) -> Outcome {
+        let input = self.wait_for(css).await?;
+        input.send_keys(&path.display().to_string()).await?;
+        Ok(())
+    }
+
     /// Opens a whole address (a link from a mail), then waits as `visit` does.
     pub async fn open_link(&self, url: &str) -> Outcome {
         self.client.goto(url).await?;

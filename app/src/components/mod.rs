@@ -5,4 +5,5 @@ pub mod domains;
 pub mod error_panel;
 pub mod form;
 pub mod layout;
+pub mod pool_file;
 pub mod settings;

@@ -302,6 +302,7 @@ where
             <legend>{t(Key::CallingNumbers)}</legend>
             <p class="pool-size" data-test="pool-size">{pool_words}</p>
             <TextArea name="numbers" label=Key::CallingAddNumbers value=form.numbers hint=Key::CallingAddNumbersHint refused=reasons(answer, "numbers")/>
+            <crate::components::pool_file::PoolFile target="field-numbers"/>
             <Input
                 name="caller_id"
                 label=Key::CallingCallerId

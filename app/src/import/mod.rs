@@ -3,4 +3,5 @@
 
 pub mod csv;
 pub mod paste;
+pub mod pool;
 pub mod preview;

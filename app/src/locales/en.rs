@@ -600,5 +600,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::TheirVoicemailOn => "On, after {rings} rings",
         Key::ReachRingTitle => "How the other numbers ring",
         Key::TheirVoicemailCopy => "Copy of each voicemail by email",
+        Key::PoolFile => "Or add the numbers in a CSV file",
+        Key::PoolFileHint => "The column named Number, Phone number or DID is read (else the first), and its numbers are added to the box above so you can check them before saving.",
+        Key::PoolFileRead => "{count} numbers or ranges read from {file} and added above. Check them, then save.",
     }
 }

@@ -710,6 +710,9 @@ pub enum Key {
     TheirVoicemailOn,
     ReachRingTitle,
     TheirVoicemailCopy,
+    PoolFile,
+    PoolFileHint,
+    PoolFileRead,
 }
 
 #[cfg(test)]

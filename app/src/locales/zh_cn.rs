@@ -604,5 +604,8 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::TheirVoicemailOn => "开启，响铃 {rings} 次后转入",
         Key::ReachRingTitle => "其他号码如何响铃",
         Key::TheirVoicemailCopy => "通过电子邮件发送语音留言副本",
+        Key::PoolFile => "或从 CSV 文件添加号码",
+        Key::PoolFileHint => "将读取名为“号码”、Number、Phone number 或 DID 的列（否则读取第一列），号码会添加到上方的输入框中，保存前可以先检查。",
+        Key::PoolFileRead => "已从 {file} 读取 {count} 个号码或号段并添加到上方。请检查后保存。",
     }
 }

@@ -5,7 +5,7 @@
 mod history;
 mod preview;
 mod progress;
-mod reading;
+pub(crate) mod reading;
 
 use crate::api::users::add_form;
 use crate::domain::Service;
