@@ -145,6 +145,20 @@ async fn admin_gives_a_line_and_a_phone(page: &Page, portal: &Portal) -> Outcome
         page.screenshot(&workspace_root().join("docs/person-calling.png"))
             .await?;
     }
+
+    // One more number, added on the Numbers page.
+    page.visit("/numbers").await?;
+    page.wait_until_interactive().await?;
+    page.click("[data-test=add-numbers]").await?;
+    page.fill("#field-numbers", "+86 10 6666 0100").await?;
+    page.click("[data-test=add-numbers-button]").await?;
+    page.says("[data-test=numbers-added]", "1 numbers added to the pool.")
+        .await?;
+    page.says(
+        "[data-test=numbers-summary]",
+        "21 numbers in the pool, 20 free.",
+    )
+    .await?;
     Ok(())
 }
 

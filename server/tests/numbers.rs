@@ -317,3 +317,116 @@ async fn a_number_and_an_extension_are_one_persons_at_a_time() {
     let ana_line = line(&app, &admin, ana).await;
     assert_eq!((ana_line.number, ana_line.extension), (None, None));
 }
+
+#[tokio::test]
+async fn numbers_are_added_on_the_numbers_page_all_or_none() {
+    let app = common::spawn_app().await;
+    let (org, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let pool = || async {
+        sqlx::query_scalar::<_, String>("SELECT number FROM pool_numbers ORDER BY number")
+            .fetch_all(app.state.db.reader())
+            .await
+            .unwrap()
+    };
+    let empty = app
+        .call_as(&admin, "numbers/add", &[("numbers", " \n")])
+        .await;
+    assert_eq!(
+        refused(empty).await,
+        [("numbers".into(), "NumbersNoneTyped".into())]
+    );
+    let one_bad = app
+        .call_as(
+            &admin,
+            "numbers/add",
+            &[(
+                "numbers",
+                "+86 10 5555 0100 - +86 10 5555 0104\n010 5555 0200",
+            )],
+        )
+        .await;
+    assert_eq!(
+        refused(one_bad).await,
+        [("numbers".into(), "NumberNeedsCountryCode".into())]
+    );
+    assert!(
+        pool().await.is_empty(),
+        "nothing of a refused batch is written"
+    );
+
+    let added = app
+        .call_as(
+            &admin,
+            "numbers/add",
+            &[(
+                "numbers",
+                "+86 10 5555 0100 - +86 10 5555 0104\n+86 10 5555 0103",
+            )],
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    assert_eq!(
+        added.json::<u64>().await.unwrap(),
+        5,
+        "a repeat counts once"
+    );
+    let again = app
+        .call_as(&admin, "numbers/add", &[("numbers", "+86 10 5555 0100")])
+        .await;
+    assert_eq!(
+        again.json::<u64>().await.unwrap(),
+        0,
+        "adding again changes nothing"
+    );
+    assert_eq!(pool().await.len(), 5);
+
+    // Another organisation cannot take them; nothing of its batch is written.
+    let (_, other) = app.admin_of("Globex", "admin@globex.example").await;
+    let taken = app
+        .call_as(
+            &other,
+            "numbers/add",
+            &[("numbers", "+86 10 6666 0100\n+86 10 5555 0102")],
+        )
+        .await;
+    assert_eq!(
+        refused(taken).await,
+        [("numbers".into(), "NumberHeldElsewhere".into())]
+    );
+    assert_eq!(pool().await.len(), 5);
+
+    // Only full administrators add numbers; only plans with calling have a pool.
+    app.add_active_user(org.org, "users@acme.example", Role::UserAdmin)
+        .await;
+    let (_, user_admin) = app.sign_in("users@acme.example", PASSWORD).await;
+    let forbidden = app
+        .call_as(
+            &user_admin,
+            "numbers/add",
+            &[("numbers", "+86 10 6666 0100")],
+        )
+        .await;
+    assert_eq!(forbidden.status(), 403);
+    let mut no_calling = common::new_org("Initech", "admin@initech.example");
+    no_calling.licences = app::domain::Licences::parse("messaging=5").unwrap();
+    let made = app::server::organisations::create(&app.state, &no_calling)
+        .await
+        .unwrap();
+    let token = made.welcome_link.rsplit('/').next().unwrap().to_owned();
+    let initech = common::browser();
+    app.call_as(
+        &initech,
+        "account/create",
+        &[
+            ("token", &token),
+            ("name", "Ina"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    )
+    .await;
+    let none = app
+        .call_as(&initech, "numbers/add", &[("numbers", "+86 10 7777 0100")])
+        .await;
+    assert_eq!(none.status(), 404);
+}

@@ -302,6 +302,7 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             &[("number", "+86 10 5555 0300"), ("extension", "")],
         ),
         ("numbers/unassign", &[]),
+        ("numbers/add", &[("numbers", "+86 10 5555 0100")]),
         ("numbers/map-plan", &[]),
         ("numbers/map", &[]),
         ("domains/list", &[]),

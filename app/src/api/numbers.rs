@@ -81,3 +81,15 @@ pub async fn list_numbers(q: String) -> Result<NumbersView, AppError> {
     let (state, session) = require(Role::ReadOnlyAdmin).await?;
     numbers::list(&state, &session, &q).await
 }
+
+/// Adds single numbers and ranges (typed, or read from a CSV into the box) to the pool; how many
+/// were new. Nothing is added when any line is wrong or another organisation holds a number.
+#[server(prefix = "/api", endpoint = "numbers/add")]
+pub async fn add_numbers(numbers: String) -> Result<u64, AppError> {
+    use crate::domain::Role;
+    use crate::server::{now, numbers, require};
+    let (state, session) = require(Role::FullAdmin).await?;
+    let added = numbers::add(&state, &session, &numbers, now()).await?;
+    leptos_axum::redirect(&format!("/numbers?added={added}"));
+    Ok(added)
+}

@@ -65,26 +65,35 @@ pub fn PoolFile(
 
 /// Adds `lines` below what the box `id` holds.
 fn append(id: &str, lines: &[String]) {
-    let Some(element) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id(id))
-    else {
-        return;
-    };
-    let value = leptos::wasm_bindgen::JsValue::from_str("value");
-    let current = js_sys::Reflect::get(&element, &value)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
     let added = lines.join("\n");
+    let current = box_text(id).unwrap_or_default();
     let text = if current.trim().is_empty() {
         added
     } else {
         format!("{}\n{added}", current.trim_end())
     };
-    let _ = js_sys::Reflect::set(
-        &element,
-        &value,
-        &leptos::wasm_bindgen::JsValue::from_str(&text),
-    );
+    set_box_text(id, &text);
+}
+
+fn element(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+}
+
+fn box_text(id: &str) -> Option<String> {
+    let element: leptos::wasm_bindgen::JsValue = element(id)?.into();
+    let value = leptos::wasm_bindgen::JsValue::from_str("value");
+    js_sys::Reflect::get(&element, &value)
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Replaces what the text box `id` holds (emptied once its numbers are saved).
+pub fn set_box_text(id: &str, text: &str) {
+    if let Some(element) = element(id) {
+        let value = leptos::wasm_bindgen::JsValue::from_str("value");
+        let text = leptos::wasm_bindgen::JsValue::from_str(text);
+        let _ = js_sys::Reflect::set(&element, &value, &text);
+    }
 }

@@ -603,5 +603,9 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PoolFile => "Or add the numbers in a CSV file",
         Key::PoolFileHint => "The column named Number, Phone number or DID is read (else the first), and its numbers are added to the box above so you can check them before saving.",
         Key::PoolFileRead => "{count} numbers or ranges read from {file} and added above. Check them, then save.",
+        Key::NumbersNoneTyped => "Type or paste at least one number, or choose a CSV file.",
+        Key::NumbersAddTitle => "Add numbers",
+        Key::NumbersAddButton => "Add to the pool",
+        Key::NumbersAdded => "{count} numbers added to the pool.",
     }
 }

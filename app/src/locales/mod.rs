@@ -713,6 +713,10 @@ pub enum Key {
     PoolFile,
     PoolFileHint,
     PoolFileRead,
+    NumbersNoneTyped,
+    NumbersAddTitle,
+    NumbersAddButton,
+    NumbersAdded,
 }
 
 #[cfg(test)]

@@ -607,5 +607,9 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::PoolFile => "或从 CSV 文件添加号码",
         Key::PoolFileHint => "将读取名为“号码”、Number、Phone number 或 DID 的列（否则读取第一列），号码会添加到上方的输入框中，保存前可以先检查。",
         Key::PoolFileRead => "已从 {file} 读取 {count} 个号码或号段并添加到上方。请检查后保存。",
+        Key::NumbersNoneTyped => "请输入或粘贴至少一个号码，或选择 CSV 文件。",
+        Key::NumbersAddTitle => "添加号码",
+        Key::NumbersAddButton => "添加到号码池",
+        Key::NumbersAdded => "已向号码池添加 {count} 个号码。",
     }
 }

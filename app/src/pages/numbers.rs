@@ -2,9 +2,15 @@
 //! its extension, and the extension plan; searched by number, extension or person. Numbers are
 //! added and mapped to extensions on Services › Calling, and given to people on their pages.
 
-use crate::api::numbers::{list_numbers, NumbersView};
+use crate::api::account::Me;
+use crate::api::numbers::{list_numbers, AddNumbers, NumbersView};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::form::FormError;
+use crate::components::pool_file::{set_box_text, PoolFile};
+use crate::components::settings::{reasons, TextArea};
+use crate::domain::Role;
 use crate::locales::{t, use_locale, Key};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +19,12 @@ use leptos_router::hooks::use_query_map;
 pub fn NumbersPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
-    let numbers = Resource::new(search, list_numbers);
+    let add = ServerAction::<AddNumbers>::new();
+    let numbers = Resource::new(
+        move || (search(), add.version().get()),
+        |(q, _)| list_numbers(q),
+    );
+    let full_admin = use_context::<Me>().is_some_and(|me| me.role.at_least(Role::FullAdmin));
     view! {
         <Title text=t(Key::NumbersTitle)/>
         <h1>{t(Key::NumbersTitle)}</h1>
@@ -24,6 +35,7 @@ pub fn NumbersPage() -> impl IntoView {
             </div>
             <button type="submit">{t(Key::NumbersSearchButton)}</button>
         </form>
+        {full_admin.then(|| view! { <AddForm add/> })}
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -79,6 +91,46 @@ fn Pool(view: NumbersView) -> impl IntoView {
             </tbody>
         </table>
         {view.more.then(|| view! { <p class="hint">{t(Key::NumbersMore)}</p> })}
+    }
+    .into_any()
+}
+
+/// Numbers and ranges typed or pasted, or read from a CSV file into the box, added to the pool.
+#[component]
+fn AddForm(add: ServerAction<AddNumbers>) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let answer = add.value();
+    // Added numbers leave the box, ready for more.
+    Effect::new(move |_| {
+        if matches!(answer.get(), Some(Ok(_))) {
+            set_box_text("field-numbers", "");
+        }
+    });
+    // With JavaScript the answer says how many; without, the page the post came back to does.
+    let added = move || match answer.get() {
+        Some(Ok(count)) => Some(count.to_string()),
+        _ => query.read().get("added"),
+    };
+    view! {
+        <details class="card add-numbers" open=move || answer.with(|a| matches!(a, Some(Err(_))))>
+            <summary data-test="add-numbers">{t(Key::NumbersAddTitle)}</summary>
+            <ActionForm action=add>
+                <FormError answer/>
+                <TextArea
+                    name="numbers"
+                    label=Key::CallingAddNumbers
+                    value=String::new()
+                    hint=Key::CallingAddNumbersHint
+                    refused=reasons(answer, "numbers")
+                />
+                <PoolFile target="field-numbers"/>
+                <button type="submit" class="primary" data-test="add-numbers-button">{t(Key::NumbersAddButton)}</button>
+            </ActionForm>
+        </details>
+        <p class="notice" role="status" data-test="numbers-added" hidden=move || added().is_none()>
+            {move || added().map(|count| locale.format(Key::NumbersAdded, &[("count", &count)]))}
+        </p>
     }
     .into_any()
 }

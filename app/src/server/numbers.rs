@@ -263,3 +263,36 @@ pub async fn list(state: &AppState, session: &Session, q: &str) -> Result<Number
         more,
     })
 }
+
+/// Adds the numbers and ranges typed (one a line) to the pool, all or none.
+pub async fn add(
+    state: &AppState,
+    session: &Session,
+    typed: &str,
+    now: i64,
+) -> Result<u64, AppError> {
+    super::settings::require_service(state, session.org, Service::Calling).await?;
+    if typed.trim().is_empty() {
+        return Err(AppError::invalid("numbers", Key::NumbersNoneTyped));
+    }
+    let numbers = number_pool::parse_lines(typed).map_err(AppError::Invalid)?;
+    let mut tx = state.db.begin_write().await?;
+    let elsewhere = number_pool::held_elsewhere(&mut tx, session.org, &numbers).await?;
+    if let Some(first) = elsewhere.first() {
+        let mut refusals = Refusals::default();
+        let count = elsewhere.len().to_string();
+        refusals.add(
+            "numbers",
+            Key::NumberHeldElsewhere,
+            &[("given", first), ("count", &count)],
+        );
+        return Err(AppError::Invalid(refusals.0));
+    }
+    let added = number_pool::add(&mut tx, session.org, &numbers, now).await?;
+    if added > 0 {
+        let detail = format!("{added} numbers");
+        audit::by(&mut tx, session, Action::NumbersAdded, &detail, now).await?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}

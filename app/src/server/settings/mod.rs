@@ -39,7 +39,11 @@ fn changed<T: serde::Serialize>(area: &str, before: &T, after: &T) -> Option<Str
 }
 
 /// Refuses a change to a service the plan does not have.
-async fn require_service(state: &AppState, org: OrgId, service: Service) -> Result<(), AppError> {
+pub(crate) async fn require_service(
+    state: &AppState,
+    org: OrgId,
+    service: Service,
+) -> Result<(), AppError> {
     let plan = plan(state.db.reader(), org).await?;
     if plan.iter().any(|line| line.service == service) {
         Ok(())
