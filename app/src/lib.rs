@@ -19,6 +19,7 @@ use locales::{t, use_locale, Key};
 use pages::{
     account::AccountPage,
     activate::ActivatePage,
+    audit::AuditLogPage,
     imports::{ImportPage, ImportProgressPage},
     me::MePage,
     not_found::NotFoundPage,
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("setup/done") view=SetupDonePage ssr=ssr.clone()/>
                     <Route path=path!("setup/:step") view=SetupStepPage ssr=ssr.clone()/>
                     <Route path=path!("me") view=MePage ssr=ssr.clone()/>
+                    <Route path=path!("audit") view=AuditLogPage ssr=ssr.clone()/>
                     <Route path=path!("account") view=AccountPage ssr/>
                 </ParentRoute>
             </Routes>

@@ -1,7 +1,7 @@
 //! Calling in a real browser, with JavaScript on and off: a person added with calling gets a
 //! number from the pool's list of free numbers; their phone is activated with the code from the
-//! mail they were sent, and shows on their details; then they accept their invitation and change
-//! each section of their own settings, which are kept after a reload.
+//! mail they were sent, and shows on their details (and in the audit log); then they accept their
+//! invitation and change each section of their own settings, which are kept after a reload.
 
 use end2end::flows::{create_first_admin, ACME, PASSWORD};
 use end2end::{check, in_both, workspace_root, Browser, Outcome, Page, Portal, Scripting};
@@ -159,6 +159,33 @@ async fn admin_gives_a_line_and_a_phone(page: &Page, portal: &Portal) -> Outcome
         "21 numbers in the pool, 20 free.",
     )
     .await?;
+
+    // The audit log has all of it; filtered to phone activations, it shows the one.
+    page.click("nav a[href='/audit']").await?;
+    page.wait_for("[data-test=audit-row]").await?;
+    page.wait_until_interactive().await?;
+    page.select("#audit-action", "phone_activated").await?;
+    page.click("[data-test=audit-filter]").await?;
+    page.wait_for("[data-action=phone_activated]").await?;
+    let rows = count(page, "[data-test=audit-row]").await?;
+    check(rows == 1, format!("{rows} rows for phone activations"))?;
+    page.says(
+        "[data-test=audit-row]",
+        "ana@acme.example: Cisco 8845 00:1a:2b:3c:4d:5e",
+    )
+    .await?;
+    let export = page.attribute("[data-test=audit-export]", "href").await?;
+    check(
+        export.as_deref() == Some("/api/audit/export.csv?action=phone%5Factivated"),
+        format!("the download link is {export:?}"),
+    )?;
+    page.check_accessibility().await?;
+    if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
+        page.visit("/audit").await?;
+        page.wait_for("[data-test=audit-row]").await?;
+        page.screenshot(&workspace_root().join("docs/audit.png"))
+            .await?;
+    }
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use axum::Json;
 use serde::Deserialize;
 
 /// An error as the server functions send theirs, so the page reads both alike.
-fn refused(error: AppError) -> Response {
+pub(crate) fn refused(error: AppError) -> Response {
     (error.status(), Json(error)).into_response()
 }
 
@@ -100,7 +100,7 @@ pub async fn upload(
 }
 
 /// A CSV download named `file_name`.
-fn download(file_name: &str, body: Body) -> Response {
+pub(crate) fn download(file_name: &str, body: Body) -> Response {
     let ascii: String = file_name
         .chars()
         .map(|c| {

@@ -1,5 +1,6 @@
 //! The HTTP server: the router with its middleware, and serving it until asked to stop.
 
+mod audit;
 mod health;
 mod imports;
 mod language;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route(UPLOAD_PATH, post(imports::upload))
         .route("/api/imports/{id}/result.csv", get(imports::result))
         .route("/api/users/export.csv", get(imports::export))
+        .route(app::api::audit::EXPORT_PATH, get(audit::export))
         .route("/users/import/template.csv", get(imports::template))
         .layer(middleware::from_fn(security::refuse_cross_origin_writes))
         .layer(middleware::from_fn_with_state(

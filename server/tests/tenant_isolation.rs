@@ -303,6 +303,10 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ),
         ("numbers/unassign", &[]),
         ("numbers/add", &[("numbers", "+86 10 5555 0100")]),
+        (
+            "audit/list",
+            &[("actor", ""), ("action", ""), ("from", ""), ("to", "")],
+        ),
         ("numbers/map-plan", &[]),
         ("numbers/map", &[]),
         ("domains/list", &[]),

@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each finds who is asking and hands over to `server::`.
 
 pub mod account;
+pub mod audit;
 pub mod imports;
 pub mod me;
 pub mod numbers;

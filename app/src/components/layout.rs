@@ -100,6 +100,7 @@ fn Frame(me: Me) -> impl IntoView {
                         <li><A href="/services">{t(Key::NavServices)}</A></li>
                         {has_calling.then(|| view! { <li><A href="/numbers">{t(Key::NavNumbers)}</A></li> })}
                         <li><A href="/settings">{t(Key::NavSettings)}</A></li>
+                        <li><A href="/audit">{t(Key::NavAudit)}</A></li>
                     }.into_any())}
                     {has_calling.then(|| view! { <li><A href="/me">{t(Key::NavMe)}</A></li> })}
                 </ul>

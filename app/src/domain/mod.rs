@@ -1,5 +1,6 @@
 //! Types that parse instead of validate: once a value is one of these, nothing re-checks it.
 
+pub mod audit;
 mod display_name;
 mod email;
 pub mod extension_map;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activate;
+pub mod audit;
 pub mod imports;
 pub mod me;
 pub mod not_found;

@@ -2,6 +2,7 @@
 //! async functions the server functions call. Compiled only with the `ssr` feature.
 
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod config;
 pub mod db;
