@@ -5,6 +5,7 @@ mod health;
 mod imports;
 mod language;
 mod operator;
+mod scim;
 mod security;
 mod server_fn_status;
 mod tracing_layer;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/imports/{id}/result.csv", get(imports::result))
         .route("/api/users/export.csv", get(imports::export))
         .route(app::api::audit::EXPORT_PATH, get(audit::export))
+        .merge(scim::routes())
         .route("/users/import/template.csv", get(imports::template))
         .layer(middleware::from_fn(security::refuse_cross_origin_writes))
         .layer(middleware::from_fn_with_state(

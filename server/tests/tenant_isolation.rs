@@ -41,6 +41,7 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'code ' || id || COALESCE(used_at, 0) || COALESCE(replaced_at, 0) || expires_at
                    FROM activation_codes WHERE org_id = $1
          UNION ALL SELECT 'device ' || user_id || model || mac FROM devices WHERE org_id = $1
+         UNION ALL SELECT 'scim ' || name || COALESCE(revoked_at, 0) FROM scim_tokens WHERE org_id = $1
          UNION ALL SELECT 'preferences ' || user_id || settings || COALESCE(voicemail_pin_hash, '')
                    FROM calling_preferences WHERE org_id = $1",
     )
@@ -128,6 +129,8 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
              VALUES ($1, $2, 'b-code', 0, 9999999999)",
             "INSERT INTO devices (org_id, user_id, model, mac, activated_at)
              VALUES ($1, $2, 'Beta phone', '0000000000b1', 0)",
+            "INSERT INTO scim_tokens (org_id, name, token_hash, created_by, created_at)
+             VALUES ($1, 'Beta IdP', 'b-scim', $2, 0)",
         ] {
             sqlx::query(sql)
                 .bind(b.org.0)
@@ -303,6 +306,9 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ),
         ("numbers/unassign", &[]),
         ("numbers/add", &[("numbers", "+86 10 5555 0100")]),
+        ("scim/tokens", &[]),
+        ("scim/create-token", &[("name", "Alpha IdP")]),
+        ("scim/revoke-token", &[]),
         (
             "audit/list",
             &[("actor", ""), ("action", ""), ("from", ""), ("to", "")],

@@ -233,8 +233,8 @@ async fn an_invited_person_accepts_and_becomes_active() {
         .await;
     assert_eq!(
         answer.headers()["location"],
-        "/",
-        "invited people do not go to the setup wizard"
+        "/me",
+        "invited people go to their own settings, not to the setup wizard"
     );
     let (status, first): (String, Option<i64>) = sqlx::query_as(
         "SELECT status, first_sign_in_at FROM users WHERE email = 'li.na@acme.example'",

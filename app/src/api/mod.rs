@@ -7,6 +7,7 @@ pub mod me;
 pub mod numbers;
 pub mod overview;
 pub mod phones;
+pub mod scim;
 pub mod settings;
 pub mod user_actions;
 pub mod user_table;

@@ -6,4 +6,5 @@ pub mod error_panel;
 pub mod form;
 pub mod layout;
 pub mod pool_file;
+pub mod provisioning;
 pub mod settings;

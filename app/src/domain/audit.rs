@@ -6,7 +6,7 @@ use crate::error::FieldError;
 use crate::locales::Key;
 
 /// The audit log's actions, as stored, with their names for people. The order is the filter's.
-pub const ACTIONS: [(&str, Key); 30] = [
+pub const ACTIONS: [(&str, Key); 32] = [
     ("signed_in", Key::AuditSignedIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("signed_out", Key::AuditSignedOut),
@@ -40,6 +40,8 @@ pub const ACTIONS: [(&str, Key); 30] = [
         "organisation_provisioned",
         Key::AuditOrganisationProvisioned,
     ),
+    ("scim_token_created", Key::AuditScimTokenCreated),
+    ("scim_token_revoked", Key::AuditScimTokenRevoked),
 ];
 
 /// The name of a stored action, if it is one of ours.

@@ -764,6 +764,20 @@ pub enum Key {
     AuditActivationCodeSent,
     AuditPhoneActivated,
     AuditOrganisationProvisioned,
+    AuditScimTokenCreated,
+    AuditScimTokenRevoked,
+    ScimTokenName,
+    ScimTitle,
+    ScimIntro,
+    ScimBaseUrl,
+    ScimTokensNone,
+    ScimTokenCreatedOn,
+    ScimTokenUsedOn,
+    ScimTokenNeverUsed,
+    ScimRevoke,
+    ScimNewToken,
+    ScimCreate,
+    ScimShownOnce,
 }
 
 #[cfg(test)]

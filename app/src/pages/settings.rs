@@ -6,6 +6,7 @@ use crate::api::settings::{load_settings, SaveEnterprise, SettingsView};
 use crate::components::domains::{DomainList, Domains};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::FormError;
+use crate::components::provisioning::ProvisioningCard;
 use crate::components::settings::EnterpriseFields;
 use crate::locales::{t, Key};
 use leptos::form::ActionForm;
@@ -21,6 +22,8 @@ pub fn SettingsPage() -> impl IntoView {
         |_| load_settings(),
     );
     let domains = DomainList::new();
+    let full_admin = use_context::<crate::api::account::Me>()
+        .is_some_and(|me| me.role == crate::domain::Role::FullAdmin);
     view! {
         <Title text=t(Key::SettingsTitle)/>
         <h1>{t(Key::SettingsTitle)}</h1>
@@ -31,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Transition>
         </ErrorBoundary>
+        <ProvisioningCard can_edit=full_admin/>
     }
     .into_any()
 }

@@ -35,6 +35,8 @@ pub enum Action {
     NumberAssigned,
     ActivationCodeSent,
     PhoneActivated,
+    ScimTokenCreated,
+    ScimTokenRevoked,
 }
 
 impl Action {
@@ -70,6 +72,8 @@ impl Action {
             Action::NumberAssigned => "number_assigned",
             Action::ActivationCodeSent => "activation_code_sent",
             Action::PhoneActivated => "phone_activated",
+            Action::ScimTokenCreated => "scim_token_created",
+            Action::ScimTokenRevoked => "scim_token_revoked",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod overview;
 pub mod phones;
 pub mod request_id;
+pub mod scim;
 pub mod self_service;
 pub mod settings;
 pub mod user_actions;
