@@ -2,7 +2,7 @@
 //! bodies and answers, ETags, and errors in SCIM's own shape.
 
 use app::server::auth::sessions::Session;
-use app::server::scim::{self, users, ScimError};
+use app::server::scim::{self, groups, users, ScimError};
 use app::server::{now, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -36,7 +36,14 @@ pub fn routes() -> Router<AppState> {
                 .patch(patch_user)
                 .delete(delete_user),
         )
-        .route("/scim/v2/Groups", get(no_groups).post(no_groups))
+        .route("/scim/v2/Groups", get(list_groups).post(create_group))
+        .route(
+            "/scim/v2/Groups/{id}",
+            get(get_group)
+                .put(replace_group)
+                .patch(patch_group)
+                .delete(delete_group),
+        )
 }
 
 fn base(state: &AppState) -> String {
@@ -134,6 +141,9 @@ async fn schema(
         Ok(_) if id == scim::USER_SCHEMA => {
             answer(StatusCode::OK, &scim::user_schema(&base(&state)))
         }
+        Ok(_) if id == groups::GROUP_SCHEMA => {
+            answer(StatusCode::OK, &scim::group_schema(&base(&state)))
+        }
         Ok(_) => failed(ScimError::not_found(&id)),
         Err(error) => failed(error),
     }
@@ -153,14 +163,151 @@ async fn resource_type(
 ) -> Response {
     match provisioner(&state, &headers).await {
         Ok(_) if id == "User" => answer(StatusCode::OK, &scim::user_resource_type(&base(&state))),
+        Ok(_) if id == "Group" => answer(StatusCode::OK, &scim::group_resource_type(&base(&state))),
         Ok(_) => failed(ScimError::not_found(&id)),
         Err(error) => failed(error),
     }
 }
 
-async fn no_groups(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match provisioner(&state, &headers).await {
-        Ok(_) => failed(ScimError::new(501, None, "Groups are not supported yet")),
+/// Whether the answer should list members: not when `excludedAttributes` names them (Entra asks
+/// so, to keep large groups' answers small).
+fn with_members(query: &HashMap<String, String>) -> bool {
+    !query.get("excludedAttributes").is_some_and(|excluded| {
+        excluded
+            .split(',')
+            .any(|a| a.trim().eq_ignore_ascii_case("members"))
+    })
+}
+
+async fn list_groups(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        let filter = query.get("filter").map(String::as_str);
+        groups::list(
+            &state,
+            session.org,
+            filter,
+            with_members(&query),
+            &base(&state),
+        )
+        .await
+    };
+    match run.await {
+        Ok(body) => answer(StatusCode::OK, &body),
+        Err(error) => failed(error),
+    }
+}
+
+async fn get_group(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        groups::get(
+            &state,
+            session.org,
+            &id,
+            with_members(&query),
+            &base(&state),
+        )
+        .await
+    };
+    match run.await {
+        Ok(found) => resource(StatusCode::OK, found),
+        Err(error) => failed(error),
+    }
+}
+
+/// The groups are the plan's services: they exist already, and no others can be made.
+async fn create_group(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        let body = json_body(&body)?;
+        let name = body["displayName"].as_str().unwrap_or_default().to_owned();
+        let existing = groups::list(&state, session.org, None, false, &base(&state)).await?;
+        let known = existing["Resources"].as_array().and_then(|all| {
+            all.iter()
+                .find(|g| {
+                    g["displayName"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                })
+                .and_then(|g| g["id"].as_str().map(str::to_owned))
+        });
+        Err::<(), _>(match known {
+            Some(id) => ScimError::new(
+                409,
+                Some("uniqueness"),
+                format!("The group {name} exists: its id is {id}"),
+            ),
+            None => ScimError::invalid_value(format!(
+                "Only the plan's services are groups here; {name} is not one of them"
+            )),
+        })
+    };
+    match run.await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+async fn replace_group(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        let body = json_body(&body)?;
+        groups::replace(&state, &session, &id, &body, &base(&state), now()).await
+    };
+    match run.await {
+        Ok(found) => resource(StatusCode::OK, found),
+        Err(error) => failed(error),
+    }
+}
+
+async fn patch_group(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        let body = json_body(&body)?;
+        groups::patch(&state, &session, &id, &body, &base(&state), now()).await
+    };
+    match run.await {
+        Ok(found) => resource(StatusCode::OK, found),
+        Err(error) => failed(error),
+    }
+}
+
+async fn delete_group(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let run = async {
+        let session = provisioner(&state, &headers).await?;
+        groups::get(&state, session.org, &id, false, &base(&state)).await?;
+        Err::<(), _>(ScimError::new(
+            400,
+            Some("mutability"),
+            "A service's group cannot be deleted; remove its members instead",
+        ))
+    };
+    match run.await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => failed(error),
     }
 }

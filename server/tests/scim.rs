@@ -372,3 +372,152 @@ async fn tokens_belong_to_one_organisation_and_stop_when_revoked() {
         .await;
     assert_eq!(answer.status(), 403);
 }
+
+#[tokio::test]
+async fn the_plans_services_are_groups_whose_members_have_them() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let scim = Scim {
+        app: &app,
+        token: token(&app, &admin, "Entra").await,
+    };
+    let (_, _, created) = scim
+        .send(reqwest::Method::POST, "/Users", Some(ana()), &[])
+        .await;
+    let ana_id = created["id"].as_str().unwrap().to_owned();
+
+    let (status, listed) = scim.get("/Groups").await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = listed["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["displayName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Messaging", "Meetings", "Calling"]);
+    let (_, calling) = scim
+        .get(&format!(
+            "/Groups?filter={}&excludedAttributes=members",
+            urlencode("displayName eq \"calling\"")
+        ))
+        .await;
+    assert_eq!(calling["totalResults"], 1);
+    assert_eq!(calling["Resources"][0]["id"], "calling");
+    assert!(calling["Resources"][0].get("members").is_none());
+
+    // Adding Ana to Calling gives her calling, and her phone's activation code.
+    let add = json!({"schemas": [PATCH], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": ana_id}]}
+    ]});
+    let (status, _, group) = scim
+        .send(reqwest::Method::PATCH, "/Groups/calling", Some(add), &[])
+        .await;
+    assert_eq!(status, 200, "{group}");
+    assert_eq!(group["members"][0]["value"], ana_id.as_str());
+    let services: Vec<String> = sqlx::query_scalar(
+        "SELECT s.service FROM user_services s JOIN users u ON u.id = s.user_id WHERE u.email = 'ana@acme.example'",
+    )
+    .fetch_all(app.state.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(services, ["calling"]);
+    let codes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activation_codes")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(codes, 1);
+
+    // Entra removes a member by a path.
+    let remove = json!({"schemas": [PATCH], "Operations": [
+        {"op": "Remove", "path": format!("members[value eq \"{ana_id}\"]")}
+    ]});
+    let (status, _, group) = scim
+        .send(reqwest::Method::PATCH, "/Groups/calling", Some(remove), &[])
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(group["members"], json!([]));
+
+    // Within the licences: eleven people for ten calling licences are refused whole.
+    let mut everyone = vec![json!({"value": ana_id})];
+    for i in 0..10 {
+        let person = json!({"schemas": [], "userName": format!("p{i}@acme.example")});
+        let (_, _, made) = scim
+            .send(reqwest::Method::POST, "/Users", Some(person), &[])
+            .await;
+        everyone.push(json!({"value": made["id"]}));
+    }
+    let (status, _, refused) = scim
+        .send(
+            reqwest::Method::PUT,
+            "/Groups/calling",
+            Some(json!({"displayName": "Calling", "members": everyone})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (status, refused["scimType"].as_str()),
+        (400, Some("invalidValue"))
+    );
+    let (_, group) = scim.get("/Groups/calling").await;
+    assert_eq!(
+        group["members"],
+        json!([]),
+        "nothing of a refused change is written"
+    );
+
+    // Another organisation's people cannot be members.
+    let (_, other) = app.admin_of("Globex", "admin@globex.example").await;
+    let globex = Scim {
+        app: &app,
+        token: token(&app, &other, "Okta").await,
+    };
+    let (_, _, cy) = globex
+        .send(
+            reqwest::Method::POST,
+            "/Users",
+            Some(json!({"userName": "cy@globex.example"})),
+            &[],
+        )
+        .await;
+    let stranger = json!({"schemas": [PATCH], "Operations": [
+        {"op": "add", "path": "members", "value": [{"value": cy["id"]}]}
+    ]});
+    let (status, _, _) = scim
+        .send(
+            reqwest::Method::PATCH,
+            "/Groups/messaging",
+            Some(stranger),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 400);
+
+    // The groups are the plan's: none made, none deleted.
+    let (status, _, exists) = scim
+        .send(
+            reqwest::Method::POST,
+            "/Groups",
+            Some(json!({"displayName": "Calling"})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (status, exists["scimType"].as_str()),
+        (409, Some("uniqueness"))
+    );
+    let (status, _, _) = scim
+        .send(
+            reqwest::Method::POST,
+            "/Groups",
+            Some(json!({"displayName": "Sales"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _, _) = scim
+        .send(reqwest::Method::DELETE, "/Groups/calling", None, &[])
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = scim.get("/Groups/sales").await;
+    assert_eq!(status, 404);
+}

@@ -2,6 +2,7 @@
 //! organisation, and the organisation's people as SCIM Users. A person created here is invited
 //! as if an administrator had added them; `active: false` deactivates them.
 
+pub mod groups;
 pub mod tokens;
 pub mod users;
 
@@ -101,14 +102,47 @@ pub fn service_provider_config(base: &str) -> Value {
     })
 }
 
-/// The one resource type served (RFC 7643 §6).
+/// The resource types served (RFC 7643 §6).
 pub fn resource_types(base: &str) -> Value {
     json!({
         "schemas": [LIST_SCHEMA],
-        "totalResults": 1,
+        "totalResults": 2,
         "startIndex": 1,
-        "itemsPerPage": 1,
-        "Resources": [user_resource_type(base)]
+        "itemsPerPage": 2,
+        "Resources": [user_resource_type(base), group_resource_type(base)]
+    })
+}
+
+pub fn group_resource_type(base: &str) -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+        "id": "Group",
+        "name": "Group",
+        "endpoint": "/Groups",
+        "description": "A service of the plan: its members have it",
+        "schema": groups::GROUP_SCHEMA,
+        "meta": {"resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/Group")}
+    })
+}
+
+/// The attributes of a Group this service keeps.
+pub fn group_schema(base: &str) -> Value {
+    json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+        "id": groups::GROUP_SCHEMA,
+        "name": "Group",
+        "description": "A service of the plan",
+        "attributes": [
+            {"name": "displayName", "type": "string", "multiValued": false, "required": true,
+             "caseExact": false, "mutability": "readOnly", "returned": "default", "uniqueness": "server"},
+            {"name": "members", "type": "complex", "multiValued": true, "required": false,
+             "mutability": "readWrite", "returned": "default",
+             "subAttributes": [
+                {"name": "value", "type": "string", "multiValued": false, "required": false, "mutability": "immutable", "returned": "default"},
+                {"name": "display", "type": "string", "multiValued": false, "required": false, "mutability": "readOnly", "returned": "default"}
+             ]}
+        ],
+        "meta": {"resourceType": "Schema", "location": format!("{base}/Schemas/{}", groups::GROUP_SCHEMA)}
     })
 }
 
@@ -163,9 +197,9 @@ pub fn user_schema(base: &str) -> Value {
 pub fn schemas(base: &str) -> Value {
     json!({
         "schemas": [LIST_SCHEMA],
-        "totalResults": 1,
+        "totalResults": 2,
         "startIndex": 1,
-        "itemsPerPage": 1,
-        "Resources": [user_schema(base)]
+        "itemsPerPage": 2,
+        "Resources": [user_schema(base), group_schema(base)]
     })
 }
