@@ -14,3 +14,8 @@ CREATE TABLE scim_tokens (
 CREATE INDEX scim_tokens_org ON scim_tokens (org_id);
 
 ALTER TABLE users ADD COLUMN scim_external_id TEXT;
+
+-- While an identity provider provisions the organisation, people added by hand or CSV are
+-- warned about (they must be in the directory too), or refused: the organisation chooses.
+ALTER TABLE organisations ADD COLUMN directory_rule TEXT NOT NULL DEFAULT 'warn'
+    CHECK (directory_rule IN ('warn', 'refuse'));

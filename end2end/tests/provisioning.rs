@@ -30,6 +30,20 @@ async fn tokens(page: &Page, portal: &Portal) -> Outcome {
     page.says("[data-test=token]", "Okta").await?;
     page.says("[data-test=token]", "never used").await?;
     page.check_accessibility().await?;
+
+    // Refusing people added by hand: the Users page says where to add them instead.
+    page.select("#field-rule", "refuse").await?;
+    page.click("[data-test=save-rule]").await?;
+    page.wait_for("#field-rule option[value=refuse]:checked")
+        .await?;
+    page.visit("/users").await?;
+    page.says(
+        "[data-test=directory-notice]",
+        "chose to add people only there",
+    )
+    .await?;
+    page.visit("/settings").await?;
+    page.wait_until_interactive().await?;
     page.click("[data-test=revoke-token]").await?;
     page.wait_for_text("[data-test=no-tokens]", "No tokens yet.")
         .await?;

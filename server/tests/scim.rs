@@ -521,3 +521,87 @@ async fn the_plans_services_are_groups_whose_members_have_them() {
     let (status, _) = scim.get("/Groups/sales").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn while_a_provider_is_on_people_added_by_hand_are_warned_about_or_refused() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let me = || async {
+        app.call_as(&admin, "account/signed-in", &[])
+            .await
+            .json::<app::api::account::Me>()
+            .await
+            .unwrap()
+    };
+    let add = |text: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            app.call_as(&admin, "users/add", &[("text", text), ("submission", text)])
+                .await
+        }
+    };
+    assert!(!me().await.provisioned);
+    let made = token(&app, &admin, "Okta").await;
+    let me_now = me().await;
+    assert!(
+        me_now.provisioned && !me_now.hand_adds_refused,
+        "warned about, by default"
+    );
+    assert_eq!(add("ana@acme.example").await.status(), 200);
+
+    let wrong = app
+        .call_as(&admin, "scim/directory-rule", &[("rule", "sometimes")])
+        .await;
+    assert_eq!(
+        refused(wrong).await,
+        [("rule".into(), "DirectoryRuleUnknown".into())]
+    );
+    let set = app
+        .call_as(&admin, "scim/directory-rule", &[("rule", "refuse")])
+        .await;
+    assert!(set.status().is_success());
+    assert!(me().await.hand_adds_refused);
+    assert_eq!(
+        refused(add("bo@acme.example").await).await,
+        [("text".into(), "DirectoryRefusesHandAdds".into())]
+    );
+    let upload = admin
+        .post(app.url("/api/imports/upload?name=people.csv"))
+        .body("Email\r\ncy@acme.example\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), 422);
+    // The provider itself still adds people.
+    let scim = Scim {
+        app: &app,
+        token: made,
+    };
+    let (status, _, _) = scim
+        .send(
+            reqwest::Method::POST,
+            "/Users",
+            Some(json!({"userName": "bo@acme.example"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // With no provider on, people are added by hand again.
+    let tokens: app::api::scim::Provisioning = app
+        .call_as(&admin, "scim/tokens", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(tokens.refuse_hand_adds);
+    app.call_as(
+        &admin,
+        "scim/revoke-token",
+        &[("id", &tokens.tokens[0].id.to_string())],
+    )
+    .await;
+    assert!(!me().await.provisioned);
+    assert_eq!(add("cy@acme.example").await.status(), 200);
+}

@@ -25,7 +25,7 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
                    FROM users WHERE org_id = $1
          UNION ALL SELECT 'line ' || id || COALESCE(phone_number, '') || COALESCE(extension, '') FROM users WHERE org_id = $1
          UNION ALL SELECT 'service ' || user_id || ' ' || service FROM user_services WHERE org_id = $1
-         UNION ALL SELECT 'organisation ' || name FROM organisations WHERE id = $1
+         UNION ALL SELECT 'organisation ' || name || directory_rule FROM organisations WHERE id = $1
          UNION ALL SELECT 'licence ' || service || seats FROM licences WHERE org_id = $1
          UNION ALL SELECT 'import ' || id || ' ' || state FROM imports WHERE org_id = $1
          UNION ALL SELECT 'setup ' || setup_step || ' ' || COALESCE(setup_finished_at, 0) || default_locale || invitation_days
@@ -309,6 +309,7 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("scim/tokens", &[]),
         ("scim/create-token", &[("name", "Alpha IdP")]),
         ("scim/revoke-token", &[]),
+        ("scim/directory-rule", &[("rule", "refuse")]),
         (
             "audit/list",
             &[("actor", ""), ("action", ""), ("from", ""), ("to", "")],

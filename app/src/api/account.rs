@@ -30,6 +30,10 @@ pub struct Me {
     pub org_name: String,
     /// Whether the plan has calling: the Numbers page is shown only then.
     pub has_calling: bool,
+    /// Whether an identity provider provisions the organisation, and whether people added by
+    /// hand or CSV are then refused (rather than warned about).
+    pub provisioned: bool,
+    pub hand_adds_refused: bool,
 }
 
 #[server(prefix = "/api", endpoint = "account/welcome-link")]
@@ -193,7 +197,11 @@ pub async fn signed_in() -> Result<Me, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let plan = crate::server::settings::plan(state.db.reader(), session.org).await?;
+    let (provisioned, refused) =
+        crate::server::scim::tokens::directory(&state, session.org).await?;
     Ok(Me {
+        provisioned,
+        hand_adds_refused: provisioned && refused,
         has_calling: plan
             .iter()
             .any(|line| line.service == crate::domain::Service::Calling),

@@ -18,6 +18,8 @@ pub struct ScimToken {
 pub struct Provisioning {
     pub base_url: String,
     pub tokens: Vec<ScimToken>,
+    /// Whether people added by hand or CSV are refused while a provider is on.
+    pub refuse_hand_adds: bool,
 }
 
 #[server(prefix = "/api", endpoint = "scim/tokens")]
@@ -28,6 +30,7 @@ pub async fn scim_tokens() -> Result<Provisioning, AppError> {
     Ok(Provisioning {
         base_url: format!("{}{SCIM_BASE}", state.config.public_url),
         tokens: scim::tokens::list(&state, session.org).await?,
+        refuse_hand_adds: scim::tokens::directory(&state, session.org).await?.1,
     })
 }
 
@@ -47,6 +50,16 @@ pub async fn revoke_scim_token(id: i64) -> Result<(), AppError> {
     let (state, session) = require(Role::FullAdmin).await?;
     scim::tokens::revoke(&state, &session, id, now()).await?;
     leptos_axum::redirect("/settings?revoked#provisioning");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "scim/directory-rule")]
+pub async fn set_directory_rule(rule: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::server::{now, require, scim};
+    let (state, session) = require(Role::FullAdmin).await?;
+    scim::tokens::set_rule(&state, &session, &rule, now()).await?;
+    leptos_axum::redirect("/settings?saved#provisioning");
     Ok(())
 }
 

@@ -153,3 +153,18 @@ pub fn LanguageSwitcher() -> impl IntoView {
         </form>
     }
 }
+
+/// While an identity provider provisions the organisation: people added here must be in the
+/// directory too (or, if the organisation chose so, they cannot be added here at all).
+#[component]
+pub fn DirectoryNotice() -> impl IntoView {
+    let me = use_context::<Me>();
+    me.filter(|me| me.provisioned).map(|me| {
+        let key = if me.hand_adds_refused {
+            Key::DirectoryRefusesHandAdds
+        } else {
+            Key::DirectoryWarn
+        };
+        view! { <p class="notice warning" role="note" data-test="directory-notice">{t(key)}</p> }
+    })
+}

@@ -2,9 +2,11 @@
 //! text is shown once, on the page that made it; it needs JavaScript, so the text never travels
 //! in a link or a redirect.
 
-use crate::api::scim::{scim_tokens, CreateScimToken, Provisioning, RevokeScimToken};
+use crate::api::scim::{
+    scim_tokens, CreateScimToken, Provisioning, RevokeScimToken, SetDirectoryRule,
+};
 use crate::components::form::FormError;
-use crate::components::settings::{reasons, Input};
+use crate::components::settings::{reasons, Choice, Input};
 use crate::locales::{t, use_locale, Key};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -13,8 +15,12 @@ use leptos::prelude::*;
 pub fn ProvisioningCard(can_edit: bool) -> impl IntoView {
     let create = ServerAction::<CreateScimToken>::new();
     let revoke = ServerAction::<RevokeScimToken>::new();
+    let rule = ServerAction::<SetDirectoryRule>::new();
     let provisioning = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || {
+            let changes = (create.version().get(), revoke.version().get());
+            (changes, rule.version().get())
+        },
         |_| scim_tokens(),
     );
     let interactive = RwSignal::new(false);
@@ -29,7 +35,14 @@ pub fn ProvisioningCard(can_edit: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     provisioning
                         .await
-                        .map(|p| view! { <Tokens provisioning=p revoke can_edit/> }.into_any())
+                        .map(|p| {
+                            let refuse = p.refuse_hand_adds;
+                            view! {
+                                <Tokens provisioning=p revoke can_edit/>
+                                <Rule refuse rule can_edit/>
+                            }
+                            .into_any()
+                        })
                         .unwrap_or_else(|_| ().into_any())
                 })}
             </Transition>
@@ -89,6 +102,36 @@ fn Tokens(
                 })
                 .collect_view()}
         </ul>
+    }
+    .into_any()
+}
+
+/// Whether people added by hand or CSV are warned about or refused while a provider is on.
+#[component]
+fn Rule(refuse: bool, rule: ServerAction<SetDirectoryRule>, can_edit: bool) -> impl IntoView {
+    let locale = use_locale();
+    let answer = rule.value();
+    let options = vec![
+        (
+            "warn".to_owned(),
+            locale.text(Key::DirectoryRuleWarn).to_owned(),
+        ),
+        (
+            "refuse".to_owned(),
+            locale.text(Key::DirectoryRuleRefuse).to_owned(),
+        ),
+    ];
+    let selected = if refuse { "refuse" } else { "warn" }.to_owned();
+    view! {
+        <ActionForm action=rule attr:class="add-row">
+            <FormError answer/>
+            <fieldset disabled=!can_edit>
+                <Choice name="rule" label=Key::DirectoryRule options selected refused=reasons(answer, "rule")/>
+            </fieldset>
+            {can_edit.then(|| view! {
+                <button type="submit" class="secondary" data-test="save-rule">{t(Key::SettingsSave)}</button>
+            })}
+        </ActionForm>
     }
     .into_any()
 }

@@ -668,5 +668,11 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ScimNewToken => "Token name",
         Key::ScimCreate => "Create token",
         Key::ScimShownOnce => "Copy this token now: it is not shown again.",
+        Key::DirectoryRefusesHandAdds => "Your identity provider provisions your people, and your organisation chose to add people only there. Add them in the identity provider.",
+        Key::DirectoryRuleUnknown => "Choose warn or refuse.",
+        Key::DirectoryWarn => "Your identity provider provisions your people. Add these people there too: it is where your directory is kept, and it may deactivate people it does not know.",
+        Key::DirectoryRule => "When people are added by hand or from a CSV while a provider is on",
+        Key::DirectoryRuleWarn => "Warn that they must be in the directory too",
+        Key::DirectoryRuleRefuse => "Refuse: people are added only in the identity provider",
     }
 }

@@ -778,6 +778,12 @@ pub enum Key {
     ScimNewToken,
     ScimCreate,
     ScimShownOnce,
+    DirectoryRefusesHandAdds,
+    DirectoryRuleUnknown,
+    DirectoryWarn,
+    DirectoryRule,
+    DirectoryRuleWarn,
+    DirectoryRuleRefuse,
 }
 
 #[cfg(test)]

@@ -672,5 +672,11 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::ScimNewToken => "令牌名称",
         Key::ScimCreate => "创建令牌",
         Key::ScimShownOnce => "请立即复制此令牌：它不会再次显示。",
+        Key::DirectoryRefusesHandAdds => "您的身份提供商负责配置用户，且贵组织选择只在那里添加用户。请在身份提供商中添加。",
+        Key::DirectoryRuleUnknown => "请选择“提醒”或“拒绝”。",
+        Key::DirectoryWarn => "您的身份提供商负责配置用户。请同时在那里添加这些用户：那里保存着您的目录，它可能会停用它不认识的用户。",
+        Key::DirectoryRule => "在身份提供商开启时手动或通过 CSV 添加用户",
+        Key::DirectoryRuleWarn => "提醒必须同时在目录中添加",
+        Key::DirectoryRuleRefuse => "拒绝：只能在身份提供商中添加用户",
     }
 }

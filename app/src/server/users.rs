@@ -109,6 +109,7 @@ pub async fn add_pasted(
     locale: Locale,
 ) -> Result<AddOutcome, AppError> {
     let org = admin.org;
+    super::scim::tokens::check_hand_adds(state, org, "text").await?;
     let parsed = paste::parse(text).map_err(|too_many| {
         AppError::Invalid(vec![field(
             "text",

@@ -230,6 +230,7 @@ pub fn ImportPage() -> impl IntoView {
             <span aria-current="page">{t(Key::ImportTitle)}</span>
         </nav>
         <h1>{t(Key::ImportTitle)}</h1>
+        <crate::components::layout::DirectoryNotice/>
         <section class="card import-start" aria-labelledby="import-file-title">
             <h2 id="import-file-title">{t(Key::ImportChooseTitle)}</h2>
             <p class="hint">{t(Key::ImportColumnsHint)}</p>

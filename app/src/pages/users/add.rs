@@ -31,6 +31,7 @@ pub fn AddPeople() -> impl IntoView {
                                 <summary>
                                     <h2 id="add-people-title">{t(Key::AddPeopleTitle)}</h2>
                                 </summary>
+                                <crate::components::layout::DirectoryNotice/>
                                 <AddPeopleForm form/>
                             </details>
                         }

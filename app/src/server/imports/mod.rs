@@ -49,6 +49,7 @@ pub async fn start(
     bytes: Vec<u8>,
     locale: Locale,
 ) -> Result<i64, AppError> {
+    crate::server::scim::tokens::check_hand_adds(state, admin.org, "file").await?;
     if bytes.len() > csv::MAX_BYTES {
         let problem = FileProblem::TooLarge {
             bytes: bytes.len() as u64,

@@ -87,6 +87,49 @@ pub async fn revoke(
     Ok(())
 }
 
+/// Whether an identity provider provisions the organisation (a live token), and whether people
+/// added by hand or CSV are then refused rather than warned about.
+pub async fn directory(state: &AppState, org: OrgId) -> Result<(bool, bool), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM scim_tokens WHERE org_id = $1 AND revoked_at IS NULL),
+                directory_rule = 'refuse'
+         FROM organisations WHERE id = $1",
+    )
+    .bind(org.0)
+    .fetch_one(state.db.reader())
+    .await
+}
+
+/// Refuses people added by hand or CSV when the organisation chose so and a provider is on.
+pub async fn check_hand_adds(state: &AppState, org: OrgId, field: &str) -> Result<(), AppError> {
+    match directory(state, org).await? {
+        (true, true) => Err(AppError::invalid(field, Key::DirectoryRefusesHandAdds)),
+        _ => Ok(()),
+    }
+}
+
+/// What happens to people added by hand or CSV while a provider is on: "warn" or "refuse".
+pub async fn set_rule(
+    state: &AppState,
+    session: &Session,
+    rule: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    if !matches!(rule, "warn" | "refuse") {
+        return Err(AppError::invalid("rule", Key::DirectoryRuleUnknown));
+    }
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("UPDATE organisations SET directory_rule = $1 WHERE id = $2")
+        .bind(rule)
+        .bind(session.org.0)
+        .execute(&mut *tx)
+        .await?;
+    let detail = format!("provisioning: directory_rule {rule}");
+    audit::by(&mut tx, session, Action::SettingsChanged, &detail, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Who a request with bearer token `raw` acts as: the organisation, as the administrator who
 /// made the token (so the audit log names them), if the token is live.
 pub async fn authenticate(
