@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod export;
 pub mod imports;
