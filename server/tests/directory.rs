@@ -74,3 +74,38 @@ async fn a_refused_bind_and_an_unreachable_server_are_each_said() {
         .unwrap_err();
     assert_eq!(unreachable, DirectoryError::Unreachable(nowhere));
 }
+
+#[tokio::test]
+async fn a_dry_run_compares_the_directory_with_the_organisation_and_writes_nothing() {
+    let slapd = Slapd::start(3);
+    let app = common::spawn_app().await;
+    let (org, _) = app.admin_of("Acme", "admin@acme.example").await;
+    // p0 is here already under another name; someone the directory does not have is active.
+    app.add_active_user(org.org, "p0@acme.example", app::domain::Role::User)
+        .await;
+    app.add_active_user(org.org, "left@acme.example", app::domain::Role::User)
+        .await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+
+    let (plan, without_address) =
+        app::server::directory::dry_run(&app.state, org.org, &directory(&slapd.url, PASSWORD))
+            .await
+            .expect("a dry run");
+    let added: Vec<&str> = plan.add.iter().map(|p| p.email.as_str()).collect();
+    assert_eq!(added, ["p1@acme.example", "p2@acme.example"]);
+    assert_eq!(plan.update.len(), 1);
+    assert_eq!(plan.update[0].person.email.as_str(), "p0@acme.example");
+    assert!(plan.update[0].fields.contains(&"display_name"));
+    let gone: Vec<&str> = plan.deactivate.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(gone, ["left@acme.example"]);
+    assert_eq!(plan.kept_admins, ["admin@acme.example"]);
+    assert_eq!(without_address.len(), 1);
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(before, after, "a dry run writes nothing");
+}
