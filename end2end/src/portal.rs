@@ -104,6 +104,21 @@ impl Portal {
         self.dir.path().join("mail")
     }
 
+    /// Every mail the portal has written so far, oldest first.
+    fn mails(&self) -> Vec<(std::time::SystemTime, String)> {
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(self.mail_dir())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let modified = entry.metadata().ok()?.modified().ok()?;
+                Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+            })
+            .collect();
+        mails.sort();
+        mails
+    }
+
     /// The newest link under `path` (e.g. `/welcome/`) in the mail the portal has written, waiting
     /// for the mail worker to deliver it.
     pub async fn link_in_mail(&self, path: &str) -> String {
@@ -122,17 +137,7 @@ impl Portal {
         let to = format!("To: {recipient}");
         let started = Instant::now();
         loop {
-            let mut mails: Vec<(std::time::SystemTime, String)> =
-                std::fs::read_dir(self.mail_dir())
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .filter_map(|entry| {
-                        let modified = entry.metadata().ok()?.modified().ok()?;
-                        Some((modified, std::fs::read_to_string(entry.path()).ok()?))
-                    })
-                    .collect();
-            mails.sort();
+            let mails = self.mails();
             let links: Vec<String> = mails
                 .iter()
                 .filter(|(_, raw)| recipient.is_empty() || raw.contains(&to))
@@ -167,17 +172,7 @@ impl Portal {
         let to = format!("To: {recipient}");
         let started = Instant::now();
         loop {
-            let mut mails: Vec<(std::time::SystemTime, String)> =
-                std::fs::read_dir(self.mail_dir())
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .filter_map(|entry| {
-                        let modified = entry.metadata().ok()?.modified().ok()?;
-                        Some((modified, std::fs::read_to_string(entry.path()).ok()?))
-                    })
-                    .collect();
-            mails.sort();
+            let mails = self.mails();
             let code = mails
                 .iter()
                 .rev()

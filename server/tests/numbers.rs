@@ -140,29 +140,9 @@ async fn only_full_administrators_of_a_calling_plan_map() {
         assert_eq!(app.call_as(&reader, endpoint, &[]).await.status(), 403);
         assert_eq!(app.call(endpoint, &[]).await.status(), 401);
     }
-    let mut new = common::new_org("Initech", "admin@initech.example");
-    new.licences = app::domain::Licences::parse("messaging=20").unwrap();
-    let provisioned = app::server::organisations::create(&app.state, &new)
-        .await
-        .unwrap();
-    let token = provisioned
-        .welcome_link
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let admin = common::browser();
-    app.call_as(
-        &admin,
-        "account/create",
-        &[
-            ("token", &token),
-            ("name", "Admin"),
-            ("password", PASSWORD),
-            ("password_again", PASSWORD),
-        ],
-    )
-    .await;
+    let (_, admin) = app
+        .admin_of_plan("Initech", "admin@initech.example", "messaging=20")
+        .await;
     assert_eq!(
         app.call_as(&admin, "numbers/map-plan", &[]).await.status(),
         404
@@ -407,24 +387,9 @@ async fn numbers_are_added_on_the_numbers_page_all_or_none() {
         )
         .await;
     assert_eq!(forbidden.status(), 403);
-    let mut no_calling = common::new_org("Initech", "admin@initech.example");
-    no_calling.licences = app::domain::Licences::parse("messaging=5").unwrap();
-    let made = app::server::organisations::create(&app.state, &no_calling)
-        .await
-        .unwrap();
-    let token = made.welcome_link.rsplit('/').next().unwrap().to_owned();
-    let initech = common::browser();
-    app.call_as(
-        &initech,
-        "account/create",
-        &[
-            ("token", &token),
-            ("name", "Ina"),
-            ("password", PASSWORD),
-            ("password_again", PASSWORD),
-        ],
-    )
-    .await;
+    let (_, initech) = app
+        .admin_of_plan("Initech", "admin@initech.example", "messaging=5")
+        .await;
     let none = app
         .call_as(&initech, "numbers/add", &[("numbers", "+86 10 7777 0100")])
         .await;

@@ -276,29 +276,13 @@ async fn the_wizard_saves_each_step_keeps_what_was_typed_and_resumes() {
 #[tokio::test]
 async fn a_plan_without_calling_skips_its_step_and_refuses_its_settings() {
     let app = common::spawn_app().await;
-    let mut new = common::new_org("Initech", "admin@initech.example");
-    new.licences = app::domain::Licences::parse("messaging=20,meetings=20").unwrap();
-    let provisioned = app::server::organisations::create(&app.state, &new)
-        .await
-        .unwrap();
-    let token = provisioned
-        .welcome_link
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let admin = common::browser();
-    app.call_as(
-        &admin,
-        "account/create",
-        &[
-            ("token", &token),
-            ("name", "Admin"),
-            ("password", PASSWORD),
-            ("password_again", PASSWORD),
-        ],
-    )
-    .await;
+    let (_, admin) = app
+        .admin_of_plan(
+            "Initech",
+            "admin@initech.example",
+            "messaging=20,meetings=20",
+        )
+        .await;
     let state = state_of(&app, &admin).await;
     assert!(!state.steps.contains(&SetupStep::Calling));
     assert!(state.settings.calling.is_none());

@@ -136,7 +136,22 @@ impl TestApp {
         org: &str,
         email: &str,
     ) -> (app::server::organisations::Provisioned, reqwest::Client) {
-        let provisioned = self.create_org(org, email).await;
+        self.admin_of_plan(org, email, "messaging=50,meetings=50,calling=10")
+            .await
+    }
+
+    /// `admin_of` for an organisation whose plan is `licences` (`messaging=20,meetings=5`).
+    pub async fn admin_of_plan(
+        &self,
+        org: &str,
+        email: &str,
+        licences: &str,
+    ) -> (app::server::organisations::Provisioned, reqwest::Client) {
+        let mut new = new_org(org, email);
+        new.licences = app::domain::Licences::parse(licences).expect("licences");
+        let provisioned = app::server::organisations::create(&self.state, &new)
+            .await
+            .expect("organisation created");
         let token = provisioned
             .welcome_link
             .rsplit('/')
