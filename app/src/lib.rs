@@ -20,6 +20,7 @@ use pages::{
     account::AccountPage,
     activate::ActivatePage,
     audit::AuditLogPage,
+    directory::DirectorySyncPage,
     imports::{ImportPage, ImportProgressPage},
     me::MePage,
     not_found::NotFoundPage,
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
                     <Route path=path!("users/import") view=ImportPage ssr=ssr.clone()/>
                     <Route path=path!("users/imports/:id") view=ImportProgressPage ssr=ssr.clone()/>
+                    <Route path=path!("users/directory") view=DirectorySyncPage ssr=ssr.clone()/>
                     <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
                     <Route path=path!("numbers") view=NumbersPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>

@@ -96,6 +96,7 @@ pub async fn serve(
         shutdown.await;
         let _ = stop.send(true);
     });
+    let stopping_schedule = stopping.clone();
     let mut stopping_http = stopping;
     let shutdown = async move {
         let _ = stopping_http.wait_for(|stop| *stop).await;
@@ -103,6 +104,13 @@ pub async fn serve(
     if let Err(error) = app::server::imports::resume_unfinished(&state).await {
         tracing::error!("could not resume unfinished imports: {error}");
     }
+    if let Err(error) = app::server::directory::apply::fail_interrupted(&state).await {
+        tracing::error!("could not close the interrupted directory syncs: {error}");
+    }
+    tokio::spawn(app::server::directory::schedule::run(
+        state.clone(),
+        stopping_schedule,
+    ));
     let db = state.db.clone();
     let app = router(state);
     axum::serve(

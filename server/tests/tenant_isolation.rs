@@ -43,7 +43,11 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'device ' || user_id || model || mac FROM devices WHERE org_id = $1
          UNION ALL SELECT 'scim ' || name || COALESCE(revoked_at, 0) FROM scim_tokens WHERE org_id = $1
          UNION ALL SELECT 'preferences ' || user_id || settings || COALESCE(voicemail_pin_hash, '')
-                   FROM calling_preferences WHERE org_id = $1",
+                   FROM calling_preferences WHERE org_id = $1
+         UNION ALL SELECT 'directory ' || url || base_dn || hex(bind_password) || schedule || updated_at
+                   FROM directory_configs WHERE org_id = $1
+         UNION ALL SELECT 'directory group ' || service || group_dn FROM directory_groups WHERE org_id = $1
+         UNION ALL SELECT 'directory sync ' || id || state FROM directory_syncs WHERE org_id = $1",
     )
     .bind(org)
     .fetch_all(app.state.db.reader())
@@ -51,6 +55,24 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
     .unwrap();
     rows.extend(others);
     rows
+}
+
+/// A directory's settings; nothing listens at its address.
+fn directory_form(group: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("url", "ldap://127.0.0.1:1"),
+        ("bind_dn", "cn=admin,dc=example"),
+        ("password", "directory-secret"),
+        ("base_dn", "dc=example"),
+        ("filter", "(objectClass=inetOrgPerson)"),
+        ("attribute_email", "mail"),
+        ("attribute_first_name", "givenName"),
+        ("attribute_last_name", "sn"),
+        ("attribute_display_name", "displayName"),
+        ("attribute_phone", "telephoneNumber"),
+        ("groups_calling", group),
+        ("schedule", "daily"),
+    ]
 }
 
 #[tokio::test]
@@ -175,6 +197,10 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         }
         id.to_string()
     };
+    // B syncs a directory (never reached here: saving does not connect).
+    let b_directory = directory_form("cn=phones,ou=groups,dc=beta,dc=example");
+    let saved = app.call_as(&admin_b, "directory/save", &b_directory).await;
+    assert_eq!(saved.status(), 200, "B's directory");
     let delete_b_row = format!("delete:{b_user}");
     let resend_b_row = format!("resend:{b_pending}");
     let before = snapshot_of(&app, b.org.0).await;
@@ -352,6 +378,15 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("me/reach-numbers", &[("number", "+861055550100")]),
         ("me/reach-number", &[("at", "0"), ("op", "remove")]),
         ("account/sign-out", &[]),
+        ("directory/settings", &[]),
+        (
+            "directory/save",
+            &directory_form("cn=alpha,dc=alpha,dc=example"),
+        ),
+        ("directory/dry-run", &[]),
+        ("directory/sync", &[]),
+        ("directory/syncs", &[]),
+        ("directory/remove", &[]),
     ];
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())

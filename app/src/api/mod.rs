@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod directory;
 pub mod imports;
 pub mod me;
 pub mod numbers;

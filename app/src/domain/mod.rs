@@ -1,6 +1,7 @@
 //! Types that parse instead of validate: once a value is one of these, nothing re-checks it.
 
 pub mod audit;
+pub mod directory;
 mod display_name;
 mod email;
 pub mod extension_map;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activate;
 pub mod audit;
+pub mod directory;
 pub mod imports;
 pub mod me;
 pub mod not_found;

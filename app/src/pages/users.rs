@@ -50,6 +50,7 @@ fn FileActions(full_admin: bool) -> impl IntoView {
         <p class="actions file-actions">
             {full_admin.then(|| view! {
                 <a class="button" href="/users/import" id="import-link">{t(Key::ImportFromFile)}</a>
+                <a class="button" href="/users/directory" id="directory-link">{t(Key::DirectoryFromLink)}</a>
             })}
             <a class="button" href=export id="export-link" download="users.csv">{t(Key::ExportToFile)}</a>
         </p>

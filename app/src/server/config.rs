@@ -78,6 +78,11 @@ pub struct Config {
     /// (default 12): a session ends after this long unused, or this long in all.
     pub session_idle: std::time::Duration,
     pub session_max: std::time::Duration,
+    /// `SWITCHBOARD_SECRET_KEY`: 64 hex digits, the key that seals secrets the server must read
+    /// back (a directory's bind password). Unset: the key is kept in `secret.key` beside the
+    /// SQLite database, made on first start. Set it from a secret store in production, so a copy
+    /// of the database folder alone does not open them.
+    pub secret_key: Option<[u8; 32]>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +193,12 @@ impl Config {
             session_max: std::time::Duration::from_secs(
                 3600 * number("SWITCHBOARD_SESSION_MAX_HOURS", 12)?,
             ),
+            secret_key: match lookup("SWITCHBOARD_SECRET_KEY") {
+                None => None,
+                Some(hex) => Some(crate::server::sealing::parse_key(&hex).ok_or_else(|| {
+                    ConfigError::new("SWITCHBOARD_SECRET_KEY", "(hidden)", "64 hex digits")
+                })?),
+            },
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod overview;
 pub mod phones;
 pub mod request_id;
 pub mod scim;
+pub mod sealing;
 pub mod self_service;
 pub mod settings;
 pub mod user_actions;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub config: std::sync::Arc<Config>,
     /// Looks up the DNS TXT records that verify an organisation's email domains.
     pub resolver: std::sync::Arc<dyn settings::domains::TxtResolver>,
+    /// Seals and opens stored secrets (a directory's bind password).
+    pub sealer: sealing::Sealer,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 
@@ -71,6 +74,8 @@ pub enum StartError {
     Migrations(#[from] sqlx::migrate::MigrateError),
     #[error("could not set up the mail transport: {0}")]
     Mail(#[from] std::io::Error),
+    #[error("could not read or make the secret key: {0}")]
+    SecretKey(std::io::Error),
 }
 
 impl AppState {
@@ -88,7 +93,15 @@ impl AppState {
                 })?;
         db.migrate().await?;
         let mail = Mailer::new(&config.mail)?;
+        let key = match config.secret_key {
+            Some(key) => key,
+            None => {
+                let file = sealing::key_file(&config.database_url);
+                sealing::load_or_create(file.as_deref()).map_err(StartError::SecretKey)?
+            }
+        };
         Ok(AppState {
+            sealer: sealing::Sealer::new(&key),
             db,
             mail,
             config: std::sync::Arc::new(config),

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 pub const BASE: &str = "dc=acme,dc=example";
 pub const BIND_DN: &str = "cn=admin,dc=acme,dc=example";
 pub const PASSWORD: &str = "directory-secret";
+pub const PHONES: &str = "cn=phones,ou=groups,dc=acme,dc=example";
 
 pub struct Slapd {
     pub url: String,
@@ -25,14 +26,19 @@ impl Drop for Slapd {
     }
 }
 
-/// The tree: the organisation, `ou=people`, `people` people (`p0`…), and one entry with no
-/// mail address.
+/// The tree: the organisation, `ou=people`, `people` people (`p0`…), one entry with no mail
+/// address, and `cn=phones,ou=groups` whose members are p0 and p1.
 fn ldif(people: usize) -> String {
     let mut text = format!(
         "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\no: Acme\ndc: acme\n\n\
          dn: ou=people,{BASE}\nobjectClass: organizationalUnit\nou: people\n\n\
          dn: uid=nomail,ou=people,{BASE}\nobjectClass: inetOrgPerson\nuid: nomail\ncn: No Mail\nsn: Mail\n\n"
     );
+    text.push_str(&format!(
+        "dn: ou=groups,{BASE}\nobjectClass: organizationalUnit\nou: groups\n\n\
+         dn: {PHONES}\nobjectClass: groupOfNames\ncn: phones\n\
+         member: uid=p0,ou=people,{BASE}\nmember: uid=p1, ou=people, {BASE}\n\n"
+    ));
     for i in 0..people {
         text.push_str(&format!(
             "dn: uid=p{i},ou=people,{BASE}\nobjectClass: inetOrgPerson\nuid: p{i}\ncn: Person {i}\n\

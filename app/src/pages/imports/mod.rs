@@ -254,7 +254,7 @@ pub fn ImportPage() -> impl IntoView {
 }
 
 /// Counts with their words, as the preview and an import's page show them: (count, words, class).
-fn count_list<N: ToString, const K: usize>(
+pub(crate) fn count_list<N: ToString, const K: usize>(
     locale: Locale,
     counts: [(N, Key, &'static str); K],
 ) -> impl IntoView {

@@ -2,7 +2,7 @@
 //! the configured attribute names. Entries without a usable address are counted, not dropped
 //! silently.
 
-use crate::domain::Email;
+use crate::domain::{Email, Service};
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry};
 use std::time::Duration;
@@ -22,6 +22,17 @@ pub struct Directory {
     /// `(&(objectCategory=person)(objectClass=user))`.
     pub filter: String,
     pub attributes: Attributes,
+    /// Services everyone from the directory gets.
+    pub everyone: Vec<Service>,
+    /// Groups (DNs) whose members get a service.
+    pub groups: Vec<(Service, String)>,
+}
+
+impl Directory {
+    /// Whether the directory decides people's services: only when it names some.
+    pub fn manages_services(&self) -> bool {
+        !self.everyone.is_empty() || !self.groups.is_empty()
+    }
 }
 
 /// The directory's attribute for each field the portal keeps.
@@ -55,6 +66,8 @@ pub struct Person {
     pub last_name: Option<String>,
     pub display_name: Option<String>,
     pub phone: Option<String>,
+    /// The services the directory gives them; none when it manages no services.
+    pub services: Option<Vec<Service>>,
 }
 
 /// Everything read: the people, and the entries that had no usable address.
@@ -73,6 +86,29 @@ pub enum DirectoryError {
     BindRefused,
     #[error("the search failed: {0}")]
     Search(String),
+    #[error("the group {0} is not in the directory")]
+    GroupMissing(String),
+}
+
+/// A DN as compared: lower case, without spaces around `,` and `=`.
+fn normal_dn(dn: &str) -> String {
+    dn.split(',')
+        .map(|part| match part.split_once('=') {
+            Some((name, value)) => format!("{}={}", name.trim(), value.trim()),
+            None => part.trim().to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+        .to_lowercase()
+}
+
+fn all(entry: &SearchEntry, attribute: &str) -> Vec<String> {
+    entry
+        .attrs
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case(attribute))
+        .flat_map(|(_, values)| values.iter().map(|v| normal_dn(v)))
+        .collect()
 }
 
 fn first(entry: &SearchEntry, attribute: &str) -> Option<String> {
@@ -104,6 +140,7 @@ pub async fn read(directory: &Directory) -> Result<Read, DirectoryError> {
         a.last_name.clone(),
         a.display_name.clone(),
         a.phone.clone(),
+        "memberOf".to_owned(),
     ];
     let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
         Box::new(EntriesOnly::new()),
@@ -121,6 +158,7 @@ pub async fn read(directory: &Directory) -> Result<Read, DirectoryError> {
         .await
         .map_err(search_error)?;
     let mut read = Read::default();
+    let mut member_of = Vec::new();
     while let Some(entry) = search.next().await.map_err(search_error)? {
         let entry = SearchEntry::construct(entry);
         let Some(email) = first(&entry, &a.email).and_then(|m| Email::parse(&m).ok()) else {
@@ -132,11 +170,67 @@ pub async fn read(directory: &Directory) -> Result<Read, DirectoryError> {
             first_name: first(&entry, &a.first_name),
             last_name: first(&entry, &a.last_name),
             display_name: first(&entry, &a.display_name),
-            phone: first(&entry, &a.phone),
-            dn: entry.dn,
+            // Kept in E.164 like every number of the portal; one it cannot read is left out.
+            phone: first(&entry, &a.phone)
+                .and_then(|p| crate::server::settings::number_pool::parse_number(&p).ok()),
+            services: None,
+            dn: entry.dn.clone(),
         });
+        member_of.push(all(&entry, "memberOf"));
     }
     search.finish().await.success().map_err(search_error)?;
+    if directory.manages_services() {
+        let members = group_members(&mut ldap, directory).await?;
+        for (person, groups) in read.people.iter_mut().zip(member_of) {
+            let dn = normal_dn(&person.dn);
+            let services = Service::ALL
+                .into_iter()
+                .filter(|service| {
+                    directory.everyone.contains(service)
+                        || members.iter().any(|(s, group, members)| {
+                            s == service && (members.contains(&dn) || groups.contains(group))
+                        })
+                })
+                .collect();
+            person.services = Some(services);
+        }
+    }
     let _ = ldap.unbind().await;
     Ok(read)
+}
+
+/// Each configured group with its members' DNs (from `member` or `uniqueMember`; Active
+/// Directory also lists a person's groups in their `memberOf`, which `read` asks for).
+async fn group_members(
+    ldap: &mut ldap3::Ldap,
+    directory: &Directory,
+) -> Result<Vec<(Service, String, std::collections::HashSet<String>)>, DirectoryError> {
+    let mut found = Vec::new();
+    for (service, group) in &directory.groups {
+        let answer = ldap
+            .search(
+                group,
+                Scope::Base,
+                "(objectClass=*)",
+                vec!["member", "uniqueMember"],
+            )
+            .await
+            .map_err(|e| DirectoryError::Search(e.to_string()))?;
+        let (entries, result) = (answer.0, answer.1);
+        // 32: noSuchObject.
+        if result.rc == 32 || entries.is_empty() {
+            return Err(DirectoryError::GroupMissing(group.clone()));
+        }
+        result
+            .success()
+            .map_err(|e| DirectoryError::Search(e.to_string()))?;
+        let mut members = std::collections::HashSet::new();
+        for entry in entries {
+            let entry = SearchEntry::construct(entry);
+            members.extend(all(&entry, "member"));
+            members.extend(all(&entry, "uniqueMember"));
+        }
+        found.push((*service, normal_dn(group), members));
+    }
+    Ok(found)
 }

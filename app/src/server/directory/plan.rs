@@ -4,7 +4,7 @@
 //! and named, so a sync can never lock the organisation out of its own portal.
 
 use super::ldap::Person;
-use crate::domain::{Role, UserStatus};
+use crate::domain::{Role, Service, UserStatus};
 use std::collections::{HashMap, HashSet};
 
 /// A person of the organisation, as the sync compares them.
@@ -18,6 +18,7 @@ pub struct Known {
     pub phone: Option<String>,
     pub status: UserStatus,
     pub role: Role,
+    pub services: Vec<Service>,
 }
 
 /// Someone whose details the directory changes, and which.
@@ -54,6 +55,15 @@ fn changed(known: &Known, person: &Person) -> Vec<&'static str> {
     compare("last_name", &known.last_name, &person.last_name);
     compare("display_name", &known.display_name, &person.display_name);
     compare("phone", &known.phone, &person.phone);
+    if let Some(services) = &person.services {
+        let mut have = known.services.clone();
+        have.sort();
+        let mut want = services.clone();
+        want.sort();
+        if have != want {
+            fields.push("services");
+        }
+    }
     fields
 }
 
@@ -117,6 +127,7 @@ mod tests {
             last_name: None,
             display_name: None,
             phone: None,
+            services: None,
         }
     }
 
@@ -130,6 +141,7 @@ mod tests {
             phone: None,
             status,
             role,
+            services: Vec::new(),
         }
     }
 
@@ -231,5 +243,22 @@ mod tests {
         let plan = plan(Vec::new(), &org);
         assert_eq!(plan.deactivate, [(2, "bo@acme.example".to_owned())]);
         assert_eq!(plan.kept_admins, ["admin@acme.example"]);
+    }
+
+    #[test]
+    fn services_change_only_when_the_directory_manages_them() {
+        let mut bo = person("bo@acme.example", "Bo");
+        let mut known_bo = known(2, "bo@acme.example", "Bo", UserStatus::Active, Role::User);
+        known_bo.services = vec![Service::Calling, Service::Messaging];
+        assert_eq!(plan(vec![bo.clone()], &[known_bo.clone()]).unchanged, 1);
+        bo.services = Some(vec![Service::Messaging, Service::Calling]);
+        assert_eq!(
+            plan(vec![bo.clone()], &[known_bo.clone()]).unchanged,
+            1,
+            "the same services in another order"
+        );
+        bo.services = Some(vec![Service::Messaging]);
+        let plan = plan(vec![bo], &[known_bo]);
+        assert_eq!(plan.update[0].fields, ["services"]);
     }
 }

@@ -14,6 +14,7 @@ pub use job::resume_unfinished;
 pub use people::known;
 pub use result::result_csv;
 pub use undo::{undo, undo_plan};
+pub use writes::write_services;
 
 use super::audit::{self, Action};
 use super::auth::sessions::Session;

@@ -87,11 +87,12 @@ pub async fn revoke(
     Ok(())
 }
 
-/// Whether an identity provider provisions the organisation (a live token), and whether people
-/// added by hand or CSV are then refused rather than warned about.
+/// Whether a directory provisions the organisation (a live SCIM token, or a configured LDAP
+/// sync), and whether people added by hand or CSV are then refused rather than warned about.
 pub async fn directory(state: &AppState, org: OrgId) -> Result<(bool, bool), sqlx::Error> {
     sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM scim_tokens WHERE org_id = $1 AND revoked_at IS NULL),
+        "SELECT EXISTS (SELECT 1 FROM scim_tokens WHERE org_id = $1 AND revoked_at IS NULL)
+                OR EXISTS (SELECT 1 FROM directory_configs WHERE org_id = $1),
                 directory_rule = 'refuse'
          FROM organisations WHERE id = $1",
     )
