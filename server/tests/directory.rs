@@ -292,6 +292,14 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
     assert!(view.configured);
     assert_eq!(view.form.password, "", "never sent back");
     assert_eq!(view.form.groups_for(app::domain::Service::Calling), PHONES);
+    // While a directory syncs, people added by hand are warned about.
+    let me: serde_json::Value = app
+        .call_as(&admin, "account/signed-in", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["provisioned"], true, "{me}");
 
     // An empty password keeps the stored one: the directory still binds.
     let again = save(&app, &admin, &form(&slapd.url, &[("password", "")])).await;
@@ -348,6 +356,13 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
         .await
         .unwrap();
     assert!(!gone.configured);
+    let me: serde_json::Value = app
+        .call_as(&admin, "account/signed-in", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["provisioned"], false);
 }
 
 #[tokio::test]
@@ -646,4 +661,37 @@ async fn the_schedule_runs_due_syncs_as_the_administrator_who_saved_them() {
     assert_eq!(state, "failed");
     assert!(error.unwrap_or_default().contains("no longer"));
     assert_eq!(next_run, None);
+}
+
+#[tokio::test]
+async fn a_sync_of_five_thousand_people_adds_them_all_in_batches() {
+    let slapd = Slapd::start(5_000);
+    let app = common::spawn_app().await;
+    let (org, admin) = app
+        .admin_of_plan("Acme", "admin@acme.example", "messaging=6000")
+        .await;
+    save(
+        &app,
+        &admin,
+        &form(&slapd.url, &[("everyone_messaging", "on")]),
+    )
+    .await;
+    let done = sync(&app, &admin).await;
+    assert_eq!(
+        (done.state.as_str(), done.added, done.total),
+        ("done", 5_000, 5_000),
+        "{:?}",
+        done.error
+    );
+    let (people, services, invitations): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM users WHERE org_id = $1),
+                (SELECT COUNT(*) FROM user_services WHERE org_id = $1),
+                (SELECT COUNT(*) FROM outbox WHERE org_id = $1)",
+    )
+    .bind(org.org.0)
+    .fetch_one(app.state.db.reader())
+    .await
+    .unwrap();
+    assert_eq!((people, services), (5_001, 5_000));
+    assert!(invitations >= 5_000, "{invitations} invitations");
 }

@@ -35,18 +35,34 @@ pub fn DirectorySyncPage() -> impl IntoView {
         }
     });
     let settings = Resource::new(move || changed.get(), |_| directory_settings());
-    let note = move || {
-        let query = query.read();
-        if query.get("saved").is_some() || matches!(save.value().get(), Some(Ok(()))) {
-            Some(Key::DirectorySaved)
-        } else if query.get("started").is_some() || matches!(start.value().get(), Some(Ok(_))) {
+    // What the last change did: from the query after a plain form post, else from the answer.
+    let note = RwSignal::new({
+        let query = query.read_untracked();
+        if query.get("started").is_some() {
             Some(Key::DirectorySyncStarted)
+        } else if query.get("saved").is_some() {
+            Some(Key::DirectorySaved)
         } else if query.get("removed").is_some() {
             Some(Key::DirectoryRemoved)
         } else {
             None
         }
-    };
+    });
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            note.set(Some(Key::DirectorySaved));
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(start.value().get(), Some(Ok(_))) {
+            note.set(Some(Key::DirectorySyncStarted));
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            note.set(Some(Key::DirectoryRemoved));
+        }
+    });
     view! {
         <Title text=t(Key::DirectoryTitle)/>
         <nav class="breadcrumb" aria-label=t(Key::ImportBreadcrumb)>
@@ -54,7 +70,7 @@ pub fn DirectorySyncPage() -> impl IntoView {
         </nav>
         <h1>{t(Key::DirectoryTitle)}</h1>
         <p class="intro">{t(Key::DirectoryIntro)}</p>
-        {move || note().map(|key| view! { <p class="notice" role="status" data-test="directory-note">{t(key)}</p> })}
+        {move || note.get().map(|key| view! { <p class="notice" role="status" data-test="directory-note">{t(key)}</p> })}
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
                 {move || Suspend::new(async move {
