@@ -757,5 +757,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::DirectorySyncFailed => "Stopped",
         Key::DirectorySyncCounts => "{added} added, {updated} updated, {reactivated} reactivated, {deactivated} deactivated",
         Key::DirectoryFromLink => "From a directory",
+        Key::SetupUsersDirectoryHint => "Keep your people in step with LDAP or Active Directory, on a schedule if you like.",
     }
 }

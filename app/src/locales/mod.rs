@@ -867,6 +867,7 @@ pub enum Key {
     DirectorySyncFailed,
     DirectorySyncCounts,
     DirectoryFromLink,
+    SetupUsersDirectoryHint,
 }
 
 #[cfg(test)]

@@ -761,5 +761,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Key::DirectorySyncFailed => "已停止",
         Key::DirectorySyncCounts => "添加 {added} 人，更新 {updated} 人，重新激活 {reactivated} 人，停用 {deactivated} 人",
         Key::DirectoryFromLink => "从目录添加",
+        Key::SetupUsersDirectoryHint => "让您的人员与 LDAP 或 Active Directory 保持一致，也可以定时同步。",
     }
 }

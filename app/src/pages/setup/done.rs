@@ -114,6 +114,7 @@ fn Summary(settings: SettingsView) -> impl IntoView {
                 <a class="button primary" href="/" data-test="to-overview">{t(Key::SetupToOverview)}</a>
                 <a class="button" href="/users?add#add-people">{t(Key::SetupUsersPaste)}</a>
                 <a class="button" href="/users/import">{t(Key::SetupUsersCsv)}</a>
+                <a class="button" href="/users/directory">{t(Key::DirectoryFromLink)}</a>
             </div>
         </section>
     }

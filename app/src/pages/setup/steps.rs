@@ -97,6 +97,10 @@ pub fn content(view: SetupView, step: SetupStep, domains: DomainList) -> AnyView
                         <a href="/users/import" data-test="add-by-csv">{t(Key::SetupUsersCsv)}</a>
                         <p class="hint">{t(Key::SetupUsersCsvHint)}</p>
                     </li>
+                    <li>
+                        <a href="/users/directory" data-test="add-by-directory">{t(Key::DirectoryFromLink)}</a>
+                        <p class="hint">{t(Key::SetupUsersDirectoryHint)}</p>
+                    </li>
                 </ul>
                 <p class="hint">{t(Key::SetupUsersLater)}</p>
                 <ActionForm action>
