@@ -605,3 +605,69 @@ async fn while_a_provider_is_on_people_added_by_hand_are_warned_about_or_refused
     assert!(!me().await.provisioned);
     assert_eq!(add("cy@acme.example").await.status(), 200);
 }
+
+/// The attributes Microsoft Entra's and Okta's default mappings send with every person: the
+/// portal keeps the names, address and status, and accepts the rest without keeping them.
+#[tokio::test]
+async fn attributes_the_portal_does_not_keep_are_accepted_as_providers_send_them() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    let scim = Scim {
+        app: &app,
+        token: token(&app, &admin, "Entra").await,
+    };
+    let entra = json!({
+        "schemas": [
+            "urn:ietf:params:scim:schemas:core:2.0:User",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+        ],
+        "externalId": "9f1c",
+        "userName": "bo@acme.example",
+        "active": true,
+        "displayName": "Bo Chen",
+        "title": "Engineer",
+        "preferredLanguage": "zh-CN",
+        "name": {"formatted": "Bo Chen", "givenName": "Bo", "familyName": "Chen"},
+        "emails": [{"primary": true, "type": "work", "value": "bo@acme.example"}],
+        "phoneNumbers": [{"type": "work", "value": "+86 10 5555 0100"}],
+        "addresses": [{"type": "work", "locality": "Beijing", "country": "CN"}],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+            "department": "R&D", "employeeNumber": "42"
+        }
+    });
+    let (status, _, created) = scim
+        .send(reqwest::Method::POST, "/Users", Some(entra), &[])
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["name"]["givenName"], "Bo");
+
+    let patch = json!({
+        "schemas": [PATCH],
+        "Operations": [
+            {"op": "Replace", "path": "title", "value": "Lead"},
+            {"op": "Add", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "+86 139 0000 0000"},
+            {"op": "Replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Ops"},
+            {"op": "Replace", "path": "addresses[type eq \"work\"].locality", "value": "Shanghai"},
+            {"op": "Replace", "path": "urn:ietf:params:scim:schemas:core:2.0:User:name.givenName", "value": "Bob"},
+            {"op": "Replace", "path": "name.middleName", "value": "W"}
+        ]
+    });
+    let path = format!("/Users/{id}");
+    let (status, _, patched) = scim
+        .send(reqwest::Method::PATCH, &path, Some(patch), &[])
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["name"]["givenName"], "Bob");
+
+    // A path that is no attribute at all is still refused, in SCIM's words.
+    let nonsense = json!({
+        "schemas": [PATCH],
+        "Operations": [{"op": "replace", "path": "favouriteColour", "value": "teal"}]
+    });
+    let (status, _, error) = scim
+        .send(reqwest::Method::PATCH, &path, Some(nonsense), &[])
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error["scimType"], "invalidPath");
+}

@@ -238,11 +238,15 @@ fn boolean(value: &Value) -> Result<bool, ScimError> {
 impl Wanted {
     /// Sets attribute `path` (as a PATCH names it) to `value` (`Null` to remove).
     fn set(&mut self, path: &str, value: &Value) -> Result<(), ScimError> {
-        match path.to_ascii_lowercase().as_str() {
+        let lower = path.to_ascii_lowercase();
+        // A path may name the core schema in full (RFC 7644 §3.10).
+        let lower = lower
+            .strip_prefix("urn:ietf:params:scim:schemas:core:2.0:user:")
+            .unwrap_or(&lower);
+        match lower {
             "username" => self.user_name = text(value),
             "name.givenname" => self.given = Some(text(value)),
             "name.familyname" => self.family = Some(text(value)),
-            "name.formatted" => {}
             "name" => {
                 let empty = Map::new();
                 let name = value.as_object().unwrap_or(&empty);
@@ -252,13 +256,7 @@ impl Wanted {
             "displayname" => self.display = Some(text(value)),
             "active" => self.active = Some(boolean(value)?),
             "externalid" => self.external_id = Some(text(value)),
-            // The address is the userName; a work email given alongside must agree with it.
-            "emails"
-            | "emails[type eq \"work\"].value"
-            | "emails.value"
-            | "schemas"
-            | "meta"
-            | "id" => {}
+            other if kept_elsewhere(other) => {}
             other => {
                 return Err(ScimError::new(
                     400,
@@ -293,6 +291,37 @@ impl Wanted {
         }
         Ok(wanted)
     }
+}
+
+/// Attributes of the User schema (and its extensions) the portal does not keep: accepted and left
+/// out, as Microsoft Entra's and Okta's default mappings send them with every person. The
+/// address is the userName; a work email given alongside it is the same.
+fn kept_elsewhere(path: &str) -> bool {
+    const ROOTS: [&str; 19] = [
+        "emails",
+        "name",
+        "nickname",
+        "title",
+        "usertype",
+        "preferredlanguage",
+        "locale",
+        "timezone",
+        "profileurl",
+        "phonenumbers",
+        "addresses",
+        "ims",
+        "photos",
+        "groups",
+        "entitlements",
+        "roles",
+        "x509certificates",
+        "password",
+        "schemas",
+    ];
+    let root = path.split(['.', '[']).next().unwrap_or_default();
+    ROOTS.contains(&root)
+        || matches!(path, "meta" | "id")
+        || path.starts_with("urn:ietf:params:scim:schemas:extension:")
 }
 
 fn email(user_name: &str) -> Result<Email, ScimError> {
