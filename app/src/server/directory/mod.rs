@@ -7,6 +7,7 @@ pub mod config;
 pub mod ldap;
 pub mod plan;
 pub mod schedule;
+mod writes;
 
 use crate::api::directory::{DryRun, PlannedPerson, PlannedUpdate, Shortfall};
 use crate::domain::{OrgId, Role, Service, UserStatus};
