@@ -37,6 +37,7 @@ pub enum Action {
     PhoneActivated,
     ScimTokenCreated,
     ScimTokenRevoked,
+    UnlicensedUsersAdded,
 }
 
 impl Action {
@@ -74,6 +75,7 @@ impl Action {
             Action::PhoneActivated => "phone_activated",
             Action::ScimTokenCreated => "scim_token_created",
             Action::ScimTokenRevoked => "scim_token_revoked",
+            Action::UnlicensedUsersAdded => "unlicensed_users_added",
         }
     }
 }

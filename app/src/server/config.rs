@@ -78,6 +78,9 @@ pub struct Config {
     /// (default 12): a session ends after this long unused, or this long in all.
     pub session_idle: std::time::Duration,
     pub session_max: std::time::Duration,
+    /// `SWITCHBOARD_TXT_RECORDS_FILE`: a file of `NAME VALUE` lines answered instead of the DNS
+    /// when verifying domains (browser tests; trials without DNS). Unset (the default): the DNS.
+    pub txt_records_file: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +191,9 @@ impl Config {
             session_max: std::time::Duration::from_secs(
                 3600 * number("SWITCHBOARD_SESSION_MAX_HOURS", 12)?,
             ),
+            txt_records_file: lookup("SWITCHBOARD_TXT_RECORDS_FILE")
+                .filter(|path| !path.trim().is_empty())
+                .map(PathBuf::from),
         })
     }
 }

@@ -20,6 +20,8 @@ pub mod request_id;
 pub mod scim;
 pub mod self_service;
 pub mod settings;
+pub mod signup;
+pub mod unlicensed;
 pub mod user_actions;
 pub mod user_table;
 pub mod users;
@@ -88,11 +90,16 @@ impl AppState {
                 })?;
         db.migrate().await?;
         let mail = Mailer::new(&config.mail)?;
+        let resolver: std::sync::Arc<dyn settings::domains::TxtResolver> =
+            match &config.txt_records_file {
+                Some(path) => std::sync::Arc::new(settings::domains::TxtFile(path.clone())),
+                None => std::sync::Arc::new(settings::domains::Dns::new()),
+            };
         Ok(AppState {
             db,
             mail,
             config: std::sync::Arc::new(config),
-            resolver: std::sync::Arc::new(settings::domains::Dns::new()),
+            resolver,
             leptos_options,
         })
     }
