@@ -20,7 +20,7 @@ pub fn UnlicensedPage() -> impl IntoView {
         <Title text=t(Key::UnlicensedTitle)/>
         <p class="actions"><a href="/users">{t(Key::NavUsers)}</a></p>
         <h1>{t(Key::UnlicensedTitle)}</h1>
-        <p class="hint">{t(Key::UnlicensedIntro)}</p>
+        <p class="hint unlicensed-intro">{t(Key::UnlicensedIntro)}</p>
         <AddedResult action/>
         <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
             <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
@@ -152,7 +152,7 @@ fn People(list: UnlicensedList, action: ServerAction<AddUnlicensed>) -> impl Int
                     <button type="submit" class="primary" data-test="add-selected" disabled=action.pending()>
                         {t(Key::UnlicensedAddSelected)}
                     </button>
-                    <button type="submit" name="scope" value="all" data-test="add-all" disabled=action.pending()>
+                    <button type="submit" class="secondary" name="scope" value="all" data-test="add-all" disabled=action.pending()>
                         {t(Key::UnlicensedAddAll)}
                     </button>
                 </div>
