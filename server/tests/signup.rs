@@ -4,18 +4,8 @@
 
 mod common;
 
+use common::signups::{html_lang, json, link_in, token_of};
 use common::{browser, TestApp, PASSWORD};
-use serde_json::Value;
-
-/// The link under `path` in a delivered mail (quoted-printable soft breaks undone).
-pub fn link_in(raw: &str, path: &str) -> String {
-    let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
-    let start = unfolded.find(path).expect("link in mail");
-    unfolded[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || "-_/".contains(*c))
-        .collect()
-}
 
 async fn sign_up(app: &TestApp, name: &str, email: &str) -> reqwest::Response {
     app.call_as(
@@ -24,25 +14,6 @@ async fn sign_up(app: &TestApp, name: &str, email: &str) -> reqwest::Response {
         &[("name", name), ("email", email)],
     )
     .await
-}
-
-async fn mails_to(app: &TestApp, to: &str) -> Vec<String> {
-    app.state
-        .mail
-        .sent()
-        .into_iter()
-        .filter(|m| m.to.iter().any(|t| t == to))
-        .map(|m| m.raw)
-        .collect()
-}
-
-async fn json(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 #[tokio::test]
@@ -54,7 +25,7 @@ async fn a_sign_up_mails_a_single_use_link_kept_only_as_its_hash() {
     assert_eq!(mail[0].to, ["mei.lin@acme.example"]);
     assert!(mail[0].raw.contains("Confirm your Switchboard account"));
     let link = link_in(&mail[0].raw, "/signup/confirm/");
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    let token = token_of(&link);
     assert_eq!(token.len(), 43);
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM signup_tokens")
         .fetch_all(app.state.db.reader())
@@ -111,7 +82,7 @@ async fn a_link_expires_after_a_day() {
     sign_up(&app, "Mei Lin", "mei@acme.example").await;
     let mail = app.wait_for_mail(1).await;
     let link = link_in(&mail[0].raw, "/signup/confirm/");
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    let token = token_of(&link);
     let (created, expires): (i64, i64) =
         sqlx::query_as("SELECT created_at, expires_at FROM signup_tokens")
             .fetch_one(app.state.db.reader())
@@ -153,7 +124,7 @@ async fn a_known_address_gets_a_sign_in_note_and_the_same_answer() {
     );
     assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
     app.wait_for_mail(before + 2).await;
-    let note = mails_to(&app, "admin@acme.example").await;
+    let note = app.mails_to("admin@acme.example");
     let note = note.last().expect("a note to the known address");
     assert!(
         note.contains("You already have a Switchboard account"),
@@ -188,29 +159,25 @@ async fn the_form_mails_an_address_once_a_minute_and_a_few_times_an_hour() {
     sign_up(&app, "Mei", email).await;
     app.wait_for_mail(1).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(
-        mails_to(&app, email).await.len(),
-        1,
-        "a second mail at once"
-    );
+    assert_eq!(app.mails_to(email).len(), 1, "a second mail at once");
     for sent in 2..=app::server::signup::MAILS_PER_HOUR as usize {
         age(&app, 61).await;
         sign_up(&app, "Mei", email).await;
         app.wait_for_mail(sent).await;
-        assert_eq!(mails_to(&app, email).await.len(), sent);
+        assert_eq!(app.mails_to(email).len(), sent);
     }
     age(&app, 61).await;
     sign_up(&app, "Mei", email).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(
-        mails_to(&app, email).await.len(),
+        app.mails_to(email).len(),
         app::server::signup::MAILS_PER_HOUR as usize,
         "more than the hour allows"
     );
     age(&app, 3600).await;
     sign_up(&app, "Mei", email).await;
     app.wait_for_mail(5).await;
-    assert_eq!(mails_to(&app, email).await.len(), 5);
+    assert_eq!(app.mails_to(email).len(), 5);
 }
 
 #[tokio::test]
@@ -219,7 +186,7 @@ async fn a_waiting_account_signs_in_to_a_message_not_the_portal() {
     sign_up(&app, "Mei Lin", "mei@acme.example").await;
     let mail = app.wait_for_mail(1).await;
     let link = link_in(&mail[0].raw, "/signup/confirm/");
-    let token = link.rsplit('/').next().unwrap().to_owned();
+    let token = token_of(&link);
     app.call(
         "signup/confirm",
         &[
@@ -293,4 +260,50 @@ async fn the_pages_answer_without_javascript() {
         .await
         .unwrap();
     assert!(unknown.contains("This link does not work"));
+}
+
+#[tokio::test]
+async fn mail_speaks_the_language_of_the_page_they_signed_up_on() {
+    let app = common::spawn_app().await;
+    let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
+    app.domain(&admin, "acme.example", true).await;
+    browser()
+        .post(app.url("/api/signup/start"))
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .form(&[("name", "李娜"), ("email", "li.na@acme.example")])
+        .send()
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while app.mails_to("li.na@acme.example").is_empty() && started.elapsed().as_secs() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let confirmation = app.mails_to("li.na@acme.example");
+    assert_eq!(html_lang(&confirmation[0]).as_deref(), Some("zh-CN"));
+    let token = token_of(&link_in(&confirmation[0], "/signup/confirm/"));
+    app.call(
+        "signup/confirm",
+        &[
+            ("token", &token),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+        ],
+    )
+    .await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM signups")
+        .fetch_one(app.state.db.reader())
+        .await
+        .unwrap();
+    let added = app
+        .call_as(&admin, "unlicensed/add", &[("row", &id.to_string())])
+        .await;
+    assert_eq!(added.status(), 200);
+    let started = std::time::Instant::now();
+    while app.mails_to("li.na@acme.example").len() < 2 && started.elapsed().as_secs() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let notice = app.mails_to("li.na@acme.example");
+    assert_eq!(html_lang(&notice[1]).as_deref(), Some("zh-CN"));
+    let (_, body) = json(app.call_as(&admin, "users/list", &[("q", "li.na")]).await).await;
+    assert!(body.to_string().contains("李娜"), "{body}");
 }

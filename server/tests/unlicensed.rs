@@ -5,81 +5,8 @@
 mod common;
 
 use app::domain::Role;
+use common::signups::{json, link_in};
 use common::{browser, TestApp, PASSWORD};
-use serde_json::Value;
-
-fn link_in(raw: &str, path: &str) -> String {
-    let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
-    let start = unfolded.find(path).expect("link in mail");
-    unfolded[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || "-_/".contains(*c))
-        .collect()
-}
-
-async fn json(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-/// Signs `email` up through the form, and (if `confirm`) chooses `PASSWORD` from the mail's link.
-/// The self-signup's id.
-async fn signed_up(app: &TestApp, name: &str, email: &str, confirm: bool) -> i64 {
-    let client = browser();
-    app.call_as(&client, "signup/start", &[("name", name), ("email", email)])
-        .await;
-    let started = std::time::Instant::now();
-    let raw = loop {
-        let mail = app.state.mail.sent();
-        if let Some(mail) = mail.iter().rev().find(|m| m.to.iter().any(|t| t == email)) {
-            break mail.raw.clone();
-        }
-        assert!(
-            started.elapsed().as_secs() < 5,
-            "no sign-up mail to {email}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
-    if confirm {
-        let link = link_in(&raw, "/signup/confirm/");
-        let token = link.rsplit('/').next().unwrap().to_owned();
-        let answer = app
-            .call_as(
-                &client,
-                "signup/confirm",
-                &[
-                    ("token", &token),
-                    ("password", PASSWORD),
-                    ("password_again", PASSWORD),
-                ],
-            )
-            .await;
-        assert!(answer.status().is_redirection() || answer.status().is_success());
-    }
-    sqlx::query_scalar("SELECT id FROM signups WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.reader())
-        .await
-        .unwrap()
-}
-
-/// Adds `name` to the organisation of `admin` and verifies it (unless `verify` is false); its id.
-async fn domain(app: &TestApp, admin: &reqwest::Client, name: &str, verify: bool) -> String {
-    let (status, added) = json(app.call_as(admin, "domains/add", &[("domain", name)]).await).await;
-    assert_eq!(status, 200, "{added}");
-    let id = added["id"].to_string();
-    if verify {
-        app.dns
-            .publish(name, added["record_value"].as_str().unwrap());
-        let verified = app.call_as(admin, "domains/verify", &[("id", &id)]).await;
-        assert_eq!(verified.status(), 200);
-    }
-    id
-}
 
 async fn listed(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
     let (status, body) = json(app.call_as(client, "unlicensed/list", &[]).await).await;
@@ -102,16 +29,17 @@ async fn only_confirmed_sign_ups_of_verified_domains_are_listed() {
     let app = common::spawn_app().await;
     let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
     let (_, other_admin) = app.admin_of("Other", "admin@other.example").await;
-    signed_up(&app, "Mei Lin", "mei@acme.example", true).await;
-    signed_up(&app, "Not Yet", "later@acme.example", false).await;
-    signed_up(&app, "Bo Outsider", "bo@elsewhere.example", true).await;
+    app.signed_up("Mei Lin", "mei@acme.example", true).await;
+    app.signed_up("Not Yet", "later@acme.example", false).await;
+    app.signed_up("Bo Outsider", "bo@elsewhere.example", true)
+        .await;
     assert!(listed(&app, &admin).await.is_empty(), "no domain yet");
 
-    let acme = domain(&app, &admin, "acme.example", false).await;
+    let acme = app.domain(&admin, "acme.example", false).await;
     assert!(listed(&app, &admin).await.is_empty(), "not verified yet");
     app.call_as(&admin, "domains/remove", &[("id", &acme)])
         .await;
-    let acme = domain(&app, &admin, "acme.example", true).await;
+    let acme = app.domain(&admin, "acme.example", true).await;
     assert_eq!(listed(&app, &admin).await, ["mei@acme.example"]);
     assert_eq!(count(&app, &admin).await, 1);
     assert!(listed(&app, &other_admin).await.is_empty());
@@ -138,8 +66,8 @@ async fn only_confirmed_sign_ups_of_verified_domains_are_listed() {
 async fn one_person_added_becomes_active_with_their_password_services_and_a_notice() {
     let app = common::spawn_app().await;
     let (acme, admin) = app.admin_of("Acme", "admin@acme.example").await;
-    domain(&app, &admin, "acme.example", true).await;
-    let mei = signed_up(&app, "Mei Lin", "mei@acme.example", true).await;
+    app.domain(&admin, "acme.example", true).await;
+    let mei = app.signed_up("Mei Lin", "mei@acme.example", true).await;
     let old_hash: String = sqlx::query_scalar("SELECT password_hash FROM signups WHERE id = $1")
         .bind(mei)
         .fetch_one(app.state.db.reader())
@@ -222,11 +150,11 @@ async fn everyone_listed_is_added_at_once_within_the_licences_or_nobody_is() {
     let (acme, admin) = app
         .admin_of_plan("Acme", "admin@acme.example", "messaging=10,calling=2")
         .await;
-    domain(&app, &admin, "acme.example", true).await;
+    app.domain(&admin, "acme.example", true).await;
     let ids = [
-        signed_up(&app, "One", "one@acme.example", true).await,
-        signed_up(&app, "Two", "two@acme.example", true).await,
-        signed_up(&app, "Three", "three@acme.example", true).await,
+        app.signed_up("One", "one@acme.example", true).await,
+        app.signed_up("Two", "two@acme.example", true).await,
+        app.signed_up("Three", "three@acme.example", true).await,
     ];
     let users = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE org_id = $1")
@@ -304,11 +232,11 @@ async fn everyone_listed_is_added_at_once_within_the_licences_or_nobody_is() {
 async fn strangers_taken_addresses_roles_and_the_directory_rule_are_refused() {
     let app = common::spawn_app().await;
     let (acme, admin) = app.admin_of("Acme", "admin@acme.example").await;
-    domain(&app, &admin, "acme.example", true).await;
-    let outsider = signed_up(&app, "Bo", "bo@elsewhere.example", true).await;
-    let unconfirmed = signed_up(&app, "Later", "later@acme.example", false).await;
-    let taken = signed_up(&app, "Lee", "lee@acme.example", true).await;
-    let mei = signed_up(&app, "Mei", "mei@acme.example", true).await;
+    app.domain(&admin, "acme.example", true).await;
+    let outsider = app.signed_up("Bo", "bo@elsewhere.example", true).await;
+    let unconfirmed = app.signed_up("Later", "later@acme.example", false).await;
+    let taken = app.signed_up("Lee", "lee@acme.example", true).await;
+    let mei = app.signed_up("Mei", "mei@acme.example", true).await;
     app.add_active_user(acme.org, "lee@acme.example", Role::User)
         .await;
 
@@ -431,8 +359,8 @@ async fn strangers_taken_addresses_roles_and_the_directory_rule_are_refused() {
 async fn without_javascript_adding_comes_back_to_the_page_with_the_count() {
     let app = common::spawn_app().await;
     let (_, admin) = app.admin_of("Acme", "admin@acme.example").await;
-    domain(&app, &admin, "acme.example", true).await;
-    let mei = signed_up(&app, "Mei", "mei@acme.example", true).await;
+    app.domain(&admin, "acme.example", true).await;
+    let mei = app.signed_up("Mei", "mei@acme.example", true).await;
     let answer = admin
         .post(app.url("/api/unlicensed/add"))
         .header("accept", "text/html")
