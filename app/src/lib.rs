@@ -31,7 +31,8 @@ use pages::{
     settings::SettingsPage,
     setup::{SetupDonePage, SetupPage, SetupStepPage},
     sign_in::SignInPage,
-    users::{PersonPage, UsersPage},
+    signup::{SignupConfirmPage, SignupPage, SignupReadyPage},
+    users::{PersonPage, UnlicensedPage, UsersPage},
     welcome::WelcomePage,
 };
 
@@ -71,12 +72,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=ssr.clone()/>
                 <Route path=path!("reset-password/:token") view=ResetPasswordPage ssr=ssr.clone()/>
                 <Route path=path!("activate") view=ActivatePage ssr=ssr.clone()/>
+                <Route path=path!("signup") view=SignupPage ssr=ssr.clone()/>
+                <Route path=path!("signup/confirm/:token") view=SignupConfirmPage ssr=ssr.clone()/>
+                <Route path=path!("signup/ready") view=SignupReadyPage ssr=ssr.clone()/>
                 <ParentRoute path=path!("") view=Layout ssr=ssr.clone()>
                     <Route path=path!("") view=OverviewPage ssr=ssr.clone()/>
                     <Route path=path!("users") view=UsersPage ssr=ssr.clone()/>
                     <Route path=path!("users/import") view=ImportPage ssr=ssr.clone()/>
                     <Route path=path!("users/imports/:id") view=ImportProgressPage ssr=ssr.clone()/>
                     <Route path=path!("users/directory") view=DirectorySyncPage ssr=ssr.clone()/>
+                    <Route path=path!("users/unlicensed") view=UnlicensedPage ssr=ssr.clone()/>
                     <Route path=path!("users/:id") view=PersonPage ssr=ssr.clone()/>
                     <Route path=path!("numbers") view=NumbersPage ssr=ssr.clone()/>
                     <Route path=path!("services") view=ServicesPage ssr=ssr.clone()/>

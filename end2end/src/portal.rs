@@ -61,6 +61,10 @@ impl Portal {
                     "SWITCHBOARD_MAIL",
                     format!("file:{}/mail", dir.path().display()),
                 )
+                .env(
+                    "SWITCHBOARD_TXT_RECORDS_FILE",
+                    dir.path().join("txt-records"),
+                )
                 .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
                 .env("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
                 .env("LEPTOS_OUTPUT_NAME", "switchboard")
@@ -102,6 +106,17 @@ impl Portal {
     /// The folder the portal writes its mail to.
     pub fn mail_dir(&self) -> PathBuf {
         self.dir.path().join("mail")
+    }
+
+    /// Publishes a DNS TXT record where the portal looks domains up (its records file).
+    pub fn publish_txt(&self, name: &str, value: &str) {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("txt-records"))
+            .expect("the records file");
+        writeln!(file, "{name} {value}").expect("a record written");
     }
 
     /// Every mail the portal has written so far, oldest first.

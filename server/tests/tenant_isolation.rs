@@ -47,7 +47,9 @@ async fn snapshot_of(app: &TestApp, org: i64) -> Vec<String> {
          UNION ALL SELECT 'directory ' || url || base_dn || hex(bind_password) || schedule || updated_at
                    FROM directory_configs WHERE org_id = $1
          UNION ALL SELECT 'directory group ' || service || group_dn FROM directory_groups WHERE org_id = $1
-         UNION ALL SELECT 'directory sync ' || id || state FROM directory_syncs WHERE org_id = $1",
+         UNION ALL SELECT 'directory sync ' || id || state FROM directory_syncs WHERE org_id = $1
+         UNION ALL SELECT 'signup ' || email || COALESCE(converted_at, 0) || COALESCE(password_hash, '')
+                   FROM signups WHERE domain IN (SELECT name FROM domains WHERE org_id = $1)",
     )
     .bind(org)
     .fetch_all(app.state.db.reader())
@@ -201,6 +203,24 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
     let b_directory = directory_form("cn=phones,ou=groups,dc=beta,dc=example");
     let saved = app.call_as(&admin_b, "directory/save", &b_directory).await;
     assert_eq!(saved.status(), 200, "B's directory");
+    // B verified its domain, and someone there signed up on their own: B's unlicensed user.
+    let b_signup: i64 = {
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        sqlx::query("UPDATE domains SET verified_at = 1 WHERE org_id = $1")
+            .bind(b.org.0)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let id = sqlx::query_scalar(
+            "INSERT INTO signups (email, domain, display_name, locale, password_hash, created_at, confirmed_at)
+             VALUES ('waiting@beta.example', 'beta.example', 'Beta Waiting', 'en', 'x', 0, 0) RETURNING id",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
     let delete_b_row = format!("delete:{b_user}");
     let resend_b_row = format!("resend:{b_pending}");
     let before = snapshot_of(&app, b.org.0).await;
@@ -377,6 +397,23 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
         ("me/reach", &[("delay_seconds", "0")]),
         ("me/reach-numbers", &[("number", "+861055550100")]),
         ("me/reach-number", &[("at", "0"), ("op", "remove")]),
+        (
+            "signup/start",
+            &[("name", "Someone"), ("email", "someone@alpha.example")],
+        ),
+        ("signup/link", &[("token", "unknown")]),
+        (
+            "signup/confirm",
+            &[
+                ("token", "unknown"),
+                ("password", PASSWORD),
+                ("password_again", PASSWORD),
+            ],
+        ),
+        ("unlicensed/list", &[]),
+        ("unlicensed/count", &[]),
+        ("unlicensed/add", &[("messaging", "on")]),
+        ("unlicensed/add", &[("scope", "all"), ("messaging", "on")]),
         ("account/sign-out", &[]),
         ("directory/settings", &[]),
         (
@@ -427,6 +464,22 @@ async fn every_server_function_keeps_to_the_signed_in_organisation() {
             .call_as(&admin_a, endpoint, &[("id", b_domain.as_str())])
             .await;
         assert_eq!(answer.status(), 404, "{endpoint} with B's domain");
+    }
+    // A's own provider rule (set above) would refuse first: let A add by hand again.
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE organisations SET directory_rule = 'warn' WHERE id = $1")
+        .bind(a.org.0)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let b_signup_row = b_signup.to_string();
+    for form in [
+        [("row", b_signup_row.as_str())],
+        [("ids[0]", b_signup_row.as_str())],
+    ] {
+        let answer = app.call_as(&admin_a, "unlicensed/add", &form).await;
+        assert_eq!(answer.status(), 404, "B's unlicensed user added by A");
     }
     for endpoint in [
         "imports/get",

@@ -10,6 +10,8 @@ pub mod overview;
 pub mod phones;
 pub mod scim;
 pub mod settings;
+pub mod signup;
+pub mod unlicensed;
 pub mod user_actions;
 pub mod user_table;
 pub mod users;

@@ -6,7 +6,7 @@ use crate::error::FieldError;
 use crate::locales::Key;
 
 /// The audit log's actions, as stored, with their names for people. The order is the filter's.
-pub const ACTIONS: [(&str, Key); 33] = [
+pub const ACTIONS: [(&str, Key); 34] = [
     ("signed_in", Key::AuditSignedIn),
     ("sign_in_failed", Key::AuditSignInFailed),
     ("signed_out", Key::AuditSignedOut),
@@ -43,6 +43,7 @@ pub const ACTIONS: [(&str, Key); 33] = [
     ("scim_token_created", Key::AuditScimTokenCreated),
     ("scim_token_revoked", Key::AuditScimTokenRevoked),
     ("directory_synced", Key::AuditDirectorySynced),
+    ("unlicensed_users_added", Key::AuditUnlicensedUsersAdded),
 ];
 
 /// The name of a stored action, if it is one of ours.

@@ -14,5 +14,6 @@ pub mod services;
 pub mod settings;
 pub mod setup;
 pub mod sign_in;
+pub mod signup;
 pub mod users;
 pub mod welcome;

@@ -44,6 +44,7 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
             <p class="actions">
                 <a href="/forgot-password">{t(Key::ForgotPassword)}</a>
+                <a href="/signup" data-test="signup-link">{t(Key::SignupFromSignIn)}</a>
             </p>
         </AuthFrame>
     }

@@ -8,6 +8,7 @@ mod bulk;
 pub mod calling_line;
 mod person;
 mod table;
+mod unlicensed;
 
 use crate::api::account::Me;
 use crate::domain::Role;
@@ -18,6 +19,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 pub use person::PersonPage;
 use table::UserTable;
+pub use unlicensed::UnlicensedPage;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -53,6 +55,29 @@ fn FileActions(full_admin: bool) -> impl IntoView {
                 <a class="button" href="/users/directory" id="directory-link">{t(Key::DirectoryFromLink)}</a>
             })}
             <a class="button" href=export id="export-link" download="users.csv">{t(Key::ExportToFile)}</a>
+            <UnlicensedLink/>
         </p>
+    }
+}
+
+/// The way to the people who signed up on their own, with how many wait.
+#[component]
+fn UnlicensedLink() -> impl IntoView {
+    let locale = crate::locales::use_locale();
+    let count = Resource::new(|| (), |_| crate::api::unlicensed::unlicensed_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let waiting = count.await.unwrap_or(0);
+                let label = if waiting > 0 {
+                    locale.format(Key::UnlicensedLinkCount, &[("count", &waiting.to_string())])
+                } else {
+                    locale.text(Key::UnlicensedLink).to_owned()
+                };
+                view! {
+                    <a class="button" href="/users/unlicensed" data-test="unlicensed-link">{label}</a>
+                }
+            })}
+        </Suspense>
     }
 }

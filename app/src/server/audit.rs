@@ -38,6 +38,7 @@ pub enum Action {
     ScimTokenCreated,
     ScimTokenRevoked,
     DirectorySynced,
+    UnlicensedUsersAdded,
 }
 
 impl Action {
@@ -76,6 +77,7 @@ impl Action {
             Action::ScimTokenCreated => "scim_token_created",
             Action::ScimTokenRevoked => "scim_token_revoked",
             Action::DirectorySynced => "directory_synced",
+            Action::UnlicensedUsersAdded => "unlicensed_users_added",
         }
     }
 }

@@ -83,6 +83,9 @@ pub struct Config {
     /// SQLite database, made on first start. Set it from a secret store in production, so a copy
     /// of the database folder alone does not open them.
     pub secret_key: Option<[u8; 32]>,
+    /// `SWITCHBOARD_TXT_RECORDS_FILE`: a file of `NAME VALUE` lines answered instead of the DNS
+    /// when verifying domains (browser tests; trials without DNS). Unset (the default): the DNS.
+    pub txt_records_file: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +202,9 @@ impl Config {
                     ConfigError::new("SWITCHBOARD_SECRET_KEY", "(hidden)", "64 hex digits")
                 })?),
             },
+            txt_records_file: lookup("SWITCHBOARD_TXT_RECORDS_FILE")
+                .filter(|path| !path.trim().is_empty())
+                .map(PathBuf::from),
         })
     }
 }

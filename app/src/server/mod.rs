@@ -21,6 +21,8 @@ pub mod scim;
 pub mod sealing;
 pub mod self_service;
 pub mod settings;
+pub mod signup;
+pub mod unlicensed;
 pub mod user_actions;
 pub mod user_table;
 pub mod users;
@@ -100,12 +102,17 @@ impl AppState {
                 sealing::load_or_create(file.as_deref()).map_err(StartError::SecretKey)?
             }
         };
+        let resolver: std::sync::Arc<dyn settings::domains::TxtResolver> =
+            match &config.txt_records_file {
+                Some(path) => std::sync::Arc::new(settings::domains::TxtFile(path.clone())),
+                None => std::sync::Arc::new(settings::domains::Dns::new()),
+            };
         Ok(AppState {
             sealer: sealing::Sealer::new(&key),
             db,
             mail,
             config: std::sync::Arc::new(config),
-            resolver: std::sync::Arc::new(settings::domains::Dns::new()),
+            resolver,
             leptos_options,
         })
     }

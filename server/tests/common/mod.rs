@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
 pub mod ldap;
+pub mod signups;
 pub mod smtp;
 
 use app::server::{AppState, Config};

@@ -108,7 +108,12 @@ async fn use_link(tx: &mut WriteTx, id: i64, now: i64) -> Result<bool, sqlx::Err
 }
 
 /// Parses a new password typed twice, refusing common ones; field errors name the form's fields.
-async fn new_password_hash(password: &str, again: &str, email: &str) -> Result<String, AppError> {
+/// (Self-signup chooses its password through here too.)
+pub async fn new_password_hash(
+    password: &str,
+    again: &str,
+    email: &str,
+) -> Result<String, AppError> {
     let field = |reason: Key| {
         let field = if reason == Key::PasswordsDiffer {
             "password_again"

@@ -51,7 +51,17 @@ pub async fn sign_in(
 
     let mut signed_in = None;
     if accounts.is_empty() {
-        passwords::verify(password, NO_ACCOUNT).await;
+        // Someone who signed up on their own and waits for an organisation: the right password
+        // says their account is ready, and starts no session (the portal has nothing for them).
+        match crate::server::signup::waiting_hash(state, &email).await? {
+            Some(hash) if passwords::verify(password, &hash).await => {
+                return Err(AppError::Conflict(Key::SignupAccountReady));
+            }
+            Some(_) => {}
+            None => {
+                passwords::verify(password, NO_ACCOUNT).await;
+            }
+        }
     }
     for account in &accounts {
         if passwords::verify(password, &account.password_hash).await {

@@ -21,6 +21,7 @@ pub fn welcome(locale: Locale, org: &str, link: &str, expires_on: &str) -> Rende
         before: vec![locale.format(Key::MailWelcomeBody, &[("org", org)])],
         action: (locale.text(Key::MailWelcomeAction), link),
         after: vec![locale.format(Key::MailWelcomeExpiry, &[("date", expires_on)])],
+        footer: None,
     }
     .render()
 }
@@ -40,6 +41,7 @@ pub fn invitation(
         before: vec![locale.format(Key::MailInviteBody, &[("org", org), ("inviter", inviter)])],
         action: (locale.text(Key::MailInviteAction), link),
         after: vec![locale.format(Key::MailInviteExpiry, &[("date", expires_on)])],
+        footer: None,
     }
     .render()
 }
@@ -75,6 +77,7 @@ pub fn password_reset(locale: Locale, org: &str, link: &str) -> Rendered {
         before: vec![locale.format(Key::MailResetBody, &[("org", org)])],
         action: (locale.text(Key::MailResetAction), link),
         after: vec![locale.text(Key::MailResetExpiry).to_owned()],
+        footer: None,
     }
     .render()
 }
@@ -109,6 +112,49 @@ pub fn activation(
         before,
         action: (locale.text(Key::MailActivationAction), link),
         after: vec![locale.format(Key::MailActivationExpiry, &[("date", expires_on)])],
+        footer: None,
+    }
+    .render()
+}
+
+/// A self-signup's confirmation link: choose a password to finish the account.
+pub fn signup_confirmation(locale: Locale, name: &str, link: &str) -> Rendered {
+    Letter {
+        locale,
+        org: "",
+        subject: locale.text(Key::MailSignupSubject).to_owned(),
+        before: vec![locale.format(Key::MailSignupBody, &[("name", name)])],
+        action: (locale.text(Key::MailSignupAction), link),
+        after: vec![locale.text(Key::MailSignupExpiry).to_owned()],
+        footer: Some(locale.text(Key::MailSignupFooter).to_owned()),
+    }
+    .render()
+}
+
+/// Someone signed up with an address that already has an account: sign in instead.
+pub fn signup_known(locale: Locale, link: &str) -> Rendered {
+    Letter {
+        locale,
+        org: "",
+        subject: locale.text(Key::MailSignupKnownSubject).to_owned(),
+        before: vec![locale.text(Key::MailSignupKnownBody).to_owned()],
+        action: (locale.text(Key::MailSignupKnownAction), link),
+        after: vec![locale.text(Key::MailSignupKnownAfter).to_owned()],
+        footer: Some(locale.text(Key::MailSignupFooter).to_owned()),
+    }
+    .render()
+}
+
+/// A self-signed-up person an administrator added to the organisation: sign in as before.
+pub fn added_to_organisation(locale: Locale, org: &str, link: &str) -> Rendered {
+    Letter {
+        locale,
+        org,
+        subject: locale.format(Key::MailAddedSubject, &[("org", org)]),
+        before: vec![locale.format(Key::MailAddedBody, &[("org", org)])],
+        action: (locale.text(Key::MailAddedAction), link),
+        after: Vec::new(),
+        footer: None,
     }
     .render()
 }
@@ -121,13 +167,18 @@ struct Letter<'a> {
     before: Vec<String>,
     action: (&'static str, &'a str),
     after: Vec<String>,
+    /// For mail that comes from no organisation (self-signup); otherwise it names `org`.
+    footer: Option<String>,
 }
 
 impl Letter<'_> {
     fn render(self) -> Rendered {
         let greeting = self.locale.text(Key::MailGreeting);
         let fallback = self.locale.text(Key::MailLinkFallback);
-        let footer = self.locale.format(Key::MailFooter, &[("org", self.org)]);
+        let footer = self
+            .footer
+            .clone()
+            .unwrap_or_else(|| self.locale.format(Key::MailFooter, &[("org", self.org)]));
         let (action, link) = self.action;
 
         let mut text = format!("{greeting}\n\n");

@@ -99,6 +99,33 @@ impl TxtResolver for Arc<FakeDns> {
     }
 }
 
+/// Records read from a file of `NAME VALUE` lines at every lookup (`SWITCHBOARD_TXT_RECORDS_FILE`):
+/// browser tests publish a record by appending a line. A missing file has no records.
+pub struct TxtFile(pub std::path::PathBuf);
+
+impl TxtResolver for TxtFile {
+    fn txt(&self, name: &str) -> BoxFuture<'_, Result<Vec<String>, LookupError>> {
+        let name = name.to_owned();
+        Box::pin(async move {
+            let text = match tokio::fs::read_to_string(&self.0).await {
+                Ok(text) => text,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(error) => return Err(LookupError(error.to_string())),
+            };
+            Ok(records_in(&text, &name))
+        })
+    }
+}
+
+/// The values of `name`'s records in `NAME VALUE` lines.
+fn records_in(text: &str, name: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.trim().split_once(char::is_whitespace))
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.trim().to_owned())
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -266,4 +293,20 @@ pub async fn remove(
     audit::by(&mut tx, session, Action::DomainRemoved, &row.name, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_records_file_answers_by_name() {
+        let text =
+            "acme.example switchboard-verification=abc\nother.example x\n\nACME.example  second \n";
+        assert_eq!(
+            records_in(text, "acme.example"),
+            ["switchboard-verification=abc", "second"]
+        );
+        assert!(records_in(text, "none.example").is_empty());
+    }
 }
