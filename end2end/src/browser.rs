@@ -361,8 +361,13 @@ impl Page {
             u32::try_from(width).unwrap_or(1280),
             u32::try_from(height).unwrap_or(800),
         );
+        // The window's height includes the browser's own bars: add them, or a page a little
+        // taller than the viewport is cut off.
         let tall = self
-            .execute("return document.documentElement.scrollHeight;")
+            .execute(
+                "return document.documentElement.scrollHeight
+                    + Math.max(0, window.outerHeight - window.innerHeight);",
+            )
             .await?
             .as_u64()
             .and_then(|tall| u32::try_from(tall).ok())

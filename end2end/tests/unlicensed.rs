@@ -21,7 +21,10 @@ async fn she_signs_up(page: &Page, portal: &Portal) -> Outcome {
     page.says("[data-test=signup-sent]", "Check your mail")
         .await?;
     page.check_accessibility().await?;
-    if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
+    if page.browser == Browser::Chromium
+        && page.scripting == Scripting::On
+        && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+    {
         page.screenshot(&workspace_root().join("docs/signup.png"))
             .await?;
     }
@@ -76,8 +79,15 @@ async fn the_admin_adds_her(page: &Page, portal: &Portal) -> Outcome {
     page.wait_until_interactive().await?;
     let row = format!("[data-test=unlicensed-row][data-email='{MEI}']");
     page.says(&row, "Mei Lin").await?;
+    if page.scripting == Scripting::On {
+        // Select-all appears once the page runs its script.
+        page.wait_for("#select-all").await?;
+    }
     page.check_accessibility().await?;
-    if page.browser == Browser::Chromium && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some() {
+    if page.browser == Browser::Chromium
+        && page.scripting == Scripting::On
+        && std::env::var_os("UPDATE_DOCS_SCREENSHOT").is_some()
+    {
         page.screenshot(&workspace_root().join("docs/unlicensed.png"))
             .await?;
     }

@@ -72,12 +72,7 @@ pub async fn add_unlicensed(
     use crate::server::unlicensed::{self, Chosen};
     use crate::server::{now, require};
     let (state, session) = require(Role::UserAdmin).await?;
-    let chosen = match (row.as_deref().map(str::parse::<i64>), scope.as_deref()) {
-        (Some(Ok(id)), _) => Chosen::Ids(vec![id]),
-        (Some(Err(_)), _) => return Err(AppError::NotFound),
-        (None, Some("all")) => Chosen::All,
-        (None, _) => Chosen::Ids(ids.unwrap_or_default()),
-    };
+    let chosen = Chosen::from_form(row.as_deref(), scope.as_deref(), ids)?;
     let services = Service::ticked(messaging, meetings, calling);
     let outcome =
         unlicensed::convert(&state, &session, chosen, &services, use_locale(), now()).await?;

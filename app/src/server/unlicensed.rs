@@ -64,10 +64,28 @@ pub async fn count(state: &AppState, org: OrgId) -> Result<i64, AppError> {
 }
 
 /// Whom to add.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Chosen {
     Ids(Vec<i64>),
     /// Everyone listed (not those whose address is taken).
     All,
+}
+
+impl Chosen {
+    /// What the form asked for: a row's button (`row` = id) wins over the ticks, and
+    /// `scope` = `all` means everyone listed. A row that is no id is not found.
+    pub fn from_form(
+        row: Option<&str>,
+        scope: Option<&str>,
+        ids: Option<Vec<i64>>,
+    ) -> Result<Chosen, AppError> {
+        match (row.map(|r| r.trim().parse::<i64>()), scope) {
+            (Some(Ok(id)), _) => Ok(Chosen::Ids(vec![id])),
+            (Some(Err(_)), _) => Err(AppError::NotFound),
+            (None, Some("all")) => Ok(Chosen::All),
+            (None, _) => Ok(Chosen::Ids(ids.unwrap_or_default())),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -274,4 +292,31 @@ async fn send_notices(
     let sender = state.config.mail_from.email.domain().to_owned();
     outbox::enqueue_many(tx, mails, &sender, now).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_says_whom_to_add() {
+        assert_eq!(
+            Chosen::from_form(Some("7"), Some("all"), Some(vec![1, 2])),
+            Ok(Chosen::Ids(vec![7])),
+            "a row's own button adds that row only"
+        );
+        assert_eq!(
+            Chosen::from_form(Some("x"), None, None),
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            Chosen::from_form(None, Some("all"), Some(vec![1])),
+            Ok(Chosen::All)
+        );
+        assert_eq!(
+            Chosen::from_form(None, None, Some(vec![1, 2])),
+            Ok(Chosen::Ids(vec![1, 2]))
+        );
+        assert_eq!(Chosen::from_form(None, None, None), Ok(Chosen::Ids(vec![])));
+    }
 }

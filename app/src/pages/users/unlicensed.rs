@@ -81,15 +81,20 @@ fn People(list: UnlicensedList, action: ServerAction<AddUnlicensed>) -> impl Int
         .collect();
     let selected = RwSignal::new(HashSet::<i64>::new());
     let everyone = addable.len();
+    let addable = StoredValue::new(addable);
     let all_ticked = move || everyone > 0 && selected.with(|s| s.len() == everyone);
     let select_all = move |ev| {
         let tick = event_target_checked(&ev);
         selected.set(if tick {
-            addable.iter().copied().collect()
+            addable.with_value(|ids| ids.iter().copied().collect())
         } else {
             HashSet::new()
         });
     };
+    // Select-all needs scripting: without it the header stays empty rather than hold a box that
+    // does nothing ("Add everyone listed" is the way then).
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
     let services = list
         .licences
         .into_iter()
@@ -121,13 +126,16 @@ fn People(list: UnlicensedList, action: ServerAction<AddUnlicensed>) -> impl Int
                     <tr>
                         {can_add.then(|| view! {
                             <th scope="col">
-                                <input
-                                    type="checkbox"
-                                    id="select-all"
-                                    aria-label=t(Key::UnlicensedSelectAll)
-                                    prop:checked=all_ticked
-                                    on:change=select_all
-                                />
+                                <span class="visually-hidden">{t(Key::SelectColumn)}</span>
+                                {move || scripted.get().then(|| view! {
+                                    <input
+                                        type="checkbox"
+                                        id="select-all"
+                                        aria-label=t(Key::UnlicensedSelectAll)
+                                        prop:checked=all_ticked
+                                        on:change=select_all
+                                    />
+                                })}
                             </th>
                         })}
                         <th scope="col">{t(Key::ColumnName)}</th>
