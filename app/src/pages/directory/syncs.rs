@@ -114,14 +114,14 @@ fn Sync(sync: SyncView, now: i64, locale: Locale) -> impl IntoView {
                 " "
                 <span class="muted">{format!("{who} · {when}")}</span>
             </p>
-            {running.then(|| view! {
-                <div class="progress" aria-live="polite">
-                    <progress max="100" value=percent aria-label=locale.text(Key::DirectorySyncsTitle)>{format!("{percent}%")}</progress>
-                    <p class="progress-line">{locale.format(Key::ImportRowsDone, &[("done", &sync.done.to_string()), ("total", &sync.total.to_string())])}</p>
-                </div>
-            })}
-            {(sync.state != "failed" || sync.done > 0).then(|| view! { <p data-test="sync-counts">{counts.clone()}</p> })}
-            {sync.error.clone().map(|error| view! { <p class="field-error" data-test="sync-error">{error}</p> })}
+            // Always there, hidden when not wanted: the sync may end between the server rendering
+            // the page and the browser taking it over, and the page must keep its shape.
+            <div class="progress" aria-live="polite" hidden=!running>
+                <progress max="100" value=percent aria-label=locale.text(Key::DirectorySyncsTitle)>{format!("{percent}%")}</progress>
+                <p class="progress-line">{locale.format(Key::ImportRowsDone, &[("done", &sync.done.to_string()), ("total", &sync.total.to_string())])}</p>
+            </div>
+            <p data-test="sync-counts" hidden=sync.state == "failed" && sync.done == 0>{counts}</p>
+            <p class="field-error" data-test="sync-error" hidden=sync.error.is_none()>{sync.error.clone().unwrap_or_default()}</p>
         </li>
     }
     .into_any()

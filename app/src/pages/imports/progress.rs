@@ -96,34 +96,32 @@ fn Progress(id: i64, first: ImportProgress) -> impl IntoView {
             </h2>
             <Bar summary locale/>
             <Counts summary locale/>
-            {move || {
-                let state = summary.with(|s| s.state);
-                (can_change && state == ImportState::Running).then(|| view! {
-                    <p class="actions">
-                        <button type="button" class="button" id="cancel-import" on:click=move |_| { cancelling.dispatch(()); }>
-                            {t(Key::ImportCancel)}
-                        </button>
-                        <span class="hint">{t(Key::ImportCancelHint)}</span>
-                    </p>
-                })
-            }}
-            {move || summary.with(|s| s.state.is_finished() && s.failed > 0).then(|| view! {
-                <p class="hint">{t(Key::ImportFailedHint)}</p>
-            })}
-            {move || summary.with(|s| s.state.is_finished()).then(|| view! {
-                <p class="actions">
-                    <a class="button primary" id="result-file" href=result_path(id) download>
-                        {t(Key::ImportResultFile)}
-                    </a>
-                    <a class="button" href="/users">{t(Key::ImportSeeUsers)}</a>
-                </p>
-            })}
+            // What shows depends on how far the import is, which can change between the server
+            // rendering the page and the browser taking it over: the parts are always there and
+            // hidden, so taking over never meets a page of another shape.
+            <p class="actions" hidden=move || !(can_change && summary.with(|s| s.state == ImportState::Running))>
+                <button type="button" class="button" id="cancel-import" on:click=move |_| { cancelling.dispatch(()); }>
+                    {t(Key::ImportCancel)}
+                </button>
+                <span class="hint">{t(Key::ImportCancelHint)}</span>
+            </p>
+            <p class="hint" hidden=move || !summary.with(|s| s.state.is_finished() && s.failed > 0)>
+                {t(Key::ImportFailedHint)}
+            </p>
+            <p class="actions" hidden=move || !summary.with(|s| s.state.is_finished())>
+                <a class="button primary" id="result-file" href=result_path(id) download>
+                    {t(Key::ImportResultFile)}
+                </a>
+                <a class="button" href="/users">{t(Key::ImportSeeUsers)}</a>
+            </p>
         </section>
-        {move || {
-            let state = summary.with(|s| s.state);
-            (can_change && matches!(state, ImportState::Done | ImportState::Cancelled | ImportState::Undone))
-                .then(|| view! { <Undo id summary/> })
-        }}
+        {can_change.then(|| view! {
+            <div hidden=move || {
+                !matches!(summary.with(|s| s.state), ImportState::Done | ImportState::Cancelled | ImportState::Undone)
+            }>
+                <Undo id summary/>
+            </div>
+        })}
     }
 }
 
