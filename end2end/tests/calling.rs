@@ -166,6 +166,22 @@ async fn admin_gives_a_line_and_a_phone(page: &Page, portal: &Portal) -> Outcome
     page.wait_until_interactive().await?;
     page.select("#audit-action", "phone_activated").await?;
     page.click("[data-test=audit-filter]").await?;
+    // The unfiltered log has a phone activation too: wait for the filtered page itself (without
+    // JavaScript the old page stays up until the new one arrives).
+    let started = std::time::Instant::now();
+    while count(
+        page,
+        "[data-test=audit-row] [data-action]:not([data-action=phone_activated])",
+    )
+    .await?
+        > 0
+    {
+        check(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the audit log was not filtered",
+        )?;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     page.wait_for("[data-action=phone_activated]").await?;
     let rows = count(page, "[data-test=audit-row]").await?;
     check(rows == 1, format!("{rows} rows for phone activations"))?;
