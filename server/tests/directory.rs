@@ -134,6 +134,20 @@ async fn save(
     app.call_as(client, "directory/save", fields).await
 }
 
+async fn settings(app: &TestApp, client: &reqwest::Client) -> DirectoryView {
+    let answer = app.call_as(client, "directory/settings", &[]).await;
+    assert_eq!(answer.status(), 200, "settings");
+    answer.json().await.expect("the settings")
+}
+
+async fn signed_in(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
+    app.call_as(client, "account/signed-in", &[])
+        .await
+        .json()
+        .await
+        .expect("who is signed in")
+}
+
 async fn dry_run(app: &TestApp, client: &reqwest::Client) -> DryRun {
     let answer = app.call_as(client, "directory/dry-run", &[]).await;
     assert_eq!(answer.status(), 200, "dry run");
@@ -213,12 +227,7 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
         .admin_of_plan("Acme", "admin@acme.example", "messaging=10,calling=5")
         .await;
 
-    let empty: DirectoryView = app
-        .call_as(&admin, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let empty = settings(&app, &admin).await;
     assert!(!empty.configured);
     assert_eq!(
         empty.form.attribute_email, "mail",
@@ -283,22 +292,12 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
             .any(|w| w == PASSWORD.as_bytes()),
         "sealed at rest"
     );
-    let view: DirectoryView = app
-        .call_as(&admin, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = settings(&app, &admin).await;
     assert!(view.configured);
     assert_eq!(view.form.password, "", "never sent back");
     assert_eq!(view.form.groups_for(app::domain::Service::Calling), PHONES);
     // While a directory syncs, people added by hand are warned about.
-    let me: serde_json::Value = app
-        .call_as(&admin, "account/signed-in", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = signed_in(&app, &admin).await;
     assert_eq!(me["provisioned"], true, "{me}");
 
     // An empty password keeps the stored one: the directory still binds.
@@ -318,12 +317,7 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
     app.add_active_user(org.org, "reader@acme.example", Role::ReadOnlyAdmin)
         .await;
     let (_, reader) = app.sign_in("reader@acme.example", common::PASSWORD).await;
-    let read: DirectoryView = app
-        .call_as(&reader, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read = settings(&app, &reader).await;
     assert!(read.configured && !read.can_edit);
     for endpoint in ["directory/dry-run", "directory/sync", "directory/remove"] {
         let answer = app.call_as(&reader, endpoint, &[]).await;
@@ -334,12 +328,7 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
 
     // Another organisation sees none of it.
     let (_, other) = app.admin_of("Other", "admin@other.example").await;
-    let theirs: DirectoryView = app
-        .call_as(&other, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs = settings(&app, &other).await;
     assert!(!theirs.configured);
     assert_eq!(
         app.call_as(&other, "directory/dry-run", &[]).await.status(),
@@ -349,19 +338,9 @@ async fn settings_are_checked_kept_with_the_password_sealed_and_read_by_any_admi
     // Removing forgets it; people stay.
     let removed = app.call_as(&admin, "directory/remove", &[]).await;
     assert_eq!(removed.status(), 200);
-    let gone: DirectoryView = app
-        .call_as(&admin, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let gone = settings(&app, &admin).await;
     assert!(!gone.configured);
-    let me: serde_json::Value = app
-        .call_as(&admin, "account/signed-in", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = signed_in(&app, &admin).await;
     assert_eq!(me["provisioned"], false);
 }
 
@@ -623,12 +602,7 @@ async fn the_schedule_runs_due_syncs_as_the_administrator_who_saved_them() {
     let app = common::spawn_app().await;
     let (org, admin) = app.admin_of("Acme", "admin@acme.example").await;
     save(&app, &admin, &form(&slapd.url, &[("schedule", "hourly")])).await;
-    let view: DirectoryView = app
-        .call_as(&admin, "directory/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view = settings(&app, &admin).await;
     let next = view.next_run_at.expect("a next run");
     assert!((next - view.now - 3600).abs() < 60);
 
