@@ -461,26 +461,40 @@ async fn apply(
         Some(true) if !row.active() => Some(Action::Reactivate),
         _ => None,
     };
-    if let Some(action) = action {
-        let outcome = user_actions::act(
-            state,
-            session,
-            action,
-            Chosen::Ids(vec![row.id]),
-            false,
-            Locale::En,
-            now,
-        )
-        .await?;
-        if let Some((_, reason)) = outcome.refused.first() {
-            return Err(ScimError::new(
-                400,
-                Some("mutability"),
-                Locale::En.text(*reason),
-            ));
-        }
+    match action {
+        Some(action) => act_on(state, session, action, row.id, now).await,
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Carries out `action` for one person through the portal's own rules; a refusal (the last
+/// full administrator, say) is SCIM's `mutability` error.
+async fn act_on(
+    state: &AppState,
+    session: &Session,
+    action: Action,
+    id: i64,
+    now: i64,
+) -> Result<(), ScimError> {
+    // Deleting needs its confirmation; SCIM's DELETE is that confirmation.
+    let outcome = user_actions::act(
+        state,
+        session,
+        action,
+        Chosen::Ids(vec![id]),
+        true,
+        Locale::En,
+        now,
+    )
+    .await?;
+    match outcome.refused.first() {
+        Some((_, reason)) => Err(ScimError::new(
+            400,
+            Some("mutability"),
+            Locale::En.text(*reason),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Replaces person `id` with the resource sent (RFC 7644 §3.5.1).
@@ -574,24 +588,7 @@ pub async fn delete(
     } else {
         return Ok(());
     };
-    let outcome = user_actions::act(
-        state,
-        session,
-        action,
-        Chosen::Ids(vec![row.id]),
-        true,
-        Locale::En,
-        now,
-    )
-    .await?;
-    if let Some((_, reason)) = outcome.refused.first() {
-        return Err(ScimError::new(
-            400,
-            Some("mutability"),
-            Locale::En.text(*reason),
-        ));
-    }
-    Ok(())
+    act_on(state, session, action, row.id, now).await
 }
 
 #[cfg(test)]
