@@ -59,6 +59,14 @@ impl AppError {
         }])
     }
 
+    /// Everything the error says, in `locale`: each field's reason, or the headline.
+    pub fn messages(&self, locale: Locale) -> Vec<String> {
+        match self {
+            AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect(),
+            other => vec![locale.text(other.headline()).to_owned()],
+        }
+    }
+
     /// Why `field` was refused, if it was.
     pub fn field(&self, field: &str) -> Option<Key> {
         match self {

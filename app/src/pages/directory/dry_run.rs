@@ -50,10 +50,7 @@ pub fn DryRunCard(can_edit: bool, start: ServerAction<StartDirectorySync>) -> im
 #[component]
 fn Refused(error: AppError) -> impl IntoView {
     let locale = use_locale();
-    let lines = match &error {
-        AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect(),
-        other => vec![locale.text(other.headline()).to_owned()],
-    };
+    let lines = error.messages(locale);
     view! {
         <div class="error-panel" role="alert" data-test="dry-run-error">
             {lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}

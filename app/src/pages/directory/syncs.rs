@@ -45,14 +45,7 @@ pub fn SyncList(
         }
     });
     let refused = move || match start.value().get() {
-        Some(Err(error)) => Some(match &error {
-            crate::error::AppError::Invalid(errors) => errors
-                .iter()
-                .map(|e| e.message(locale))
-                .collect::<Vec<_>>()
-                .join(" "),
-            other => locale.text(other.headline()).to_owned(),
-        }),
+        Some(Err(error)) => Some(error.messages(locale).join(" ")),
         _ => None,
     };
     view! {

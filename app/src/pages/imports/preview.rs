@@ -400,10 +400,7 @@ fn StartButton(import: Import, preview: Memo<Option<Preview>>) -> impl IntoView 
         move || actionable() == 0 || import.uploading.get() || import.stage.get() != Stage::Ready;
     view! {
         {move || import.upload_error.get().map(|error| {
-            let messages: Vec<String> = match &error {
-                AppError::Invalid(errors) => errors.iter().map(|e| e.message(locale)).collect(),
-                other => vec![locale.text(other.headline()).to_owned()],
-            };
+            let messages = error.messages(locale);
             view! {
                 <div class="error-panel upload-refused" role="alert">
                     {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}

@@ -159,16 +159,11 @@ async fn finish(
             audit::by(&mut tx, session, Audited::DirectorySynced, &detail, now).await?;
         }
         Err(error) => {
-            let message = match &error {
-                AppError::Invalid(errors) => errors
-                    .iter()
-                    .map(|e| e.message(locale))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                other => {
-                    tracing::error!(sync = id, "directory sync failed: {other}");
-                    locale.text(Key::DirectorySyncBroke).to_owned()
-                }
+            let message = if let AppError::Invalid(_) = error {
+                error.messages(locale).join(" ")
+            } else {
+                tracing::error!(sync = id, "directory sync failed: {error}");
+                locale.text(Key::DirectorySyncBroke).to_owned()
             };
             sqlx::query(
                 "UPDATE directory_syncs SET state = 'failed', error = $1, finished_at = $2
