@@ -184,6 +184,27 @@ pub fn Tick(
     .into_any()
 }
 
+/// A service's box with the licences it has left, as the forms that give people services offer it.
+#[component]
+pub fn ServiceTick(
+    licence: crate::api::users::LicenceUse,
+    #[prop(optional)] checked: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let name = licence.service.as_str();
+    let left = licence.left().to_string();
+    let seats = licence.seats.to_string();
+    view! {
+        <label class="service">
+            <input type="checkbox" name=name checked=checked data-test=format!("service-{name}")/>
+            <span>{locale.text(licence.service.label())}</span>
+            <span class="muted">
+                {locale.format(Key::LicencesLeft, &[("left", &left), ("seats", &seats)])}
+            </span>
+        </label>
+    }
+}
+
 /// Seats used of seats bought, per service, as bars.
 #[component]
 pub fn PlanBars(plan: Vec<PlanLine>) -> impl IntoView {

@@ -91,20 +91,7 @@ fn AddPeopleForm(form: AddPeopleSetup) -> impl IntoView {
                 {form
                     .licences
                     .into_iter()
-                    .map(|licence| {
-                        let name = licence.service.as_str();
-                        let left = licence.left().to_string();
-                        let seats = licence.seats.to_string();
-                        view! {
-                            <label class="service">
-                                <input type="checkbox" name=name/>
-                                <span>{locale.text(licence.service.label())}</span>
-                                <span class="muted">
-                                    {locale.format(Key::LicencesLeft, &[("left", &left), ("seats", &seats)])}
-                                </span>
-                            </label>
-                        }
-                    })
+                    .map(|licence| view! { <crate::components::settings::ServiceTick licence/> })
                     .collect_view()}
             </fieldset>
             <button type="submit" class="primary" disabled=action.pending()>

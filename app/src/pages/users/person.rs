@@ -160,18 +160,8 @@ fn ServicesForm(
                 <fieldset class="services" disabled=!may_manage>
                     <legend class="visually-hidden">{t(Key::PersonServicesTitle)}</legend>
                     {detail.licences.into_iter().map(|licence| {
-                        let has = detail.user.services.contains(&licence.service);
-                        let left = licence.left().to_string();
-                        let seats = licence.seats.to_string();
-                        view! {
-                            <label class="service">
-                                <input type="checkbox" name=licence.service.as_str() checked=has/>
-                                <span>{locale.text(licence.service.label())}</span>
-                                <span class="muted">
-                                    {locale.format(Key::LicencesLeft, &[("left", &left), ("seats", &seats)])}
-                                </span>
-                            </label>
-                        }
+                        let checked = detail.user.services.contains(&licence.service);
+                        view! { <crate::components::settings::ServiceTick licence checked/> }
                     }).collect_view()}
                 </fieldset>
                 <ul class="field-error" data-test="services-errors">

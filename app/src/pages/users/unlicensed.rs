@@ -67,7 +67,6 @@ fn AddedResult(action: ServerAction<AddUnlicensed>) -> impl IntoView {
 
 #[component]
 fn People(list: UnlicensedList, action: ServerAction<AddUnlicensed>) -> impl IntoView {
-    let locale = use_locale();
     if list.people.is_empty() {
         return view! { <p class="empty" data-test="no-unlicensed">{t(Key::UnlicensedNone)}</p> }
             .into_any();
@@ -98,20 +97,7 @@ fn People(list: UnlicensedList, action: ServerAction<AddUnlicensed>) -> impl Int
     let services = list
         .licences
         .into_iter()
-        .map(|licence| {
-            let name = licence.service.as_str();
-            let left = licence.left().to_string();
-            let seats = licence.seats.to_string();
-            view! {
-                <label class="service">
-                    <input type="checkbox" name=name data-test=format!("service-{name}")/>
-                    <span>{locale.text(licence.service.label())}</span>
-                    <span class="muted">
-                        {locale.format(Key::LicencesLeft, &[("left", &left), ("seats", &seats)])}
-                    </span>
-                </label>
-            }
-        })
+        .map(|licence| view! { <crate::components::settings::ServiceTick licence/> })
         .collect_view();
     view! {
         <ActionForm action attr:id="add-unlicensed" attr:class="card unlicensed">
