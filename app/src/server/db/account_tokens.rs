@@ -66,26 +66,23 @@ pub async fn insert_many(
         .map(|(user_id, token)| (*user_id, token.hash.as_str()))
         .collect();
     let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    // One JSON parameter rather than a value per column: see `outbox::enqueue_many`.
-    let ids: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
-        "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at)
-         SELECT $1, value ->> 0, $2, value ->> 1, $3, $4 FROM jsonb_each($5)
-         RETURNING id, token_hash",
+    // One JSON parameter rather than a value per column (see `outbox::enqueue_many`), and ids
+    // numbered here rather than read back (see `highest_id`).
+    let highest = super::highest_id(tx, "account_tokens").await?;
+    sqlx::query(
+        "INSERT INTO account_tokens (id, org_id, user_id, purpose, token_hash, expires_at, created_at)
+         SELECT $1 + key + 1, $2, value ->> 0, $3, value ->> 1, $4, $5 FROM jsonb_each($6)",
     )
+    .bind(highest)
     .bind(org.0)
     .bind(purpose.as_str())
     .bind(expires_at)
     .bind(now)
     .bind(rows)
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|(id, hash)| (hash, id))
-    .collect();
-    // RETURNING promises no order: match the rows back to the tokens by hash.
-    let links = tokens
-        .into_iter()
-        .filter_map(|token| ids.get(&token.hash).map(|&id| (id, token.raw)))
-        .collect();
-    Ok(links)
+    .execute(&mut **tx)
+    .await?;
+    Ok((highest + 1..)
+        .zip(tokens)
+        .map(|(id, token)| (id, token.raw))
+        .collect())
 }

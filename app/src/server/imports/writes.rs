@@ -6,10 +6,9 @@ use crate::domain::{OrgId, Role, Service, UserStatus};
 use crate::error::AppError;
 use crate::import::csv::{Existing, Person};
 use crate::locales::Locale;
-use crate::server::db::WriteTx;
+use crate::server::db::{self, WriteTx};
 use crate::server::invitations::{self, Invitee, Round};
 use crate::server::{now, AppState};
-use std::collections::HashMap;
 /// Writes the new people as Invite pending with their services and queues their invitations;
 /// their ids, in order.
 pub(super) async fn create(
@@ -41,29 +40,25 @@ pub(super) async fn create(
         })
         .collect();
     let rows = serde_json::to_string(&rows).map_err(crate::server::error::internal)?;
-    let ids: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
-        "INSERT INTO users (org_id, email, first_name, last_name, display_name, phone_number, extension,
-                            role, status, locale, created_at, invited_at, invitation_expires_at)
-         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                $2, $3, value ->> 6, $4, $4, $5
-         FROM jsonb_each($6) RETURNING id, email",
+    let highest = db::highest_id(tx, "users").await?;
+    sqlx::query(
+        "INSERT INTO users (id, org_id, email, first_name, last_name, display_name, phone_number,
+                            extension, role, status, locale, created_at, invited_at,
+                            invitation_expires_at)
+         SELECT $1 + key + 1, $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+                value ->> 5, $3, $4, value ->> 6, $5, $5, $6
+         FROM jsonb_each($7)",
     )
+    .bind(highest)
     .bind(job.org.0)
     .bind(Role::User.as_str())
     .bind(UserStatus::InvitePending.as_str())
     .bind(now)
     .bind(expires_at)
     .bind(rows)
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|(id, email)| (email, id))
-    .collect();
-    // RETURNING promises no order: match the rows back to the people by address.
-    let user_ids: Vec<i64> = creates
-        .iter()
-        .filter_map(|(_, p, _)| ids.get(p.email.as_str()).copied())
-        .collect();
+    .execute(&mut **tx)
+    .await?;
+    let user_ids: Vec<i64> = (highest + 1..).take(creates.len()).collect();
     let service_rows: Vec<(i64, &str)> = creates
         .iter()
         .zip(&user_ids)
