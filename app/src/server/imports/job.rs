@@ -137,6 +137,7 @@ async fn run(state: &AppState, id: i64, file: Option<Vec<u8>>) -> Result<(), App
         reading.encoding,
         reading.mapping.as_ref(),
         job.locale,
+        BATCH,
     )?;
     drop(file);
     let mut left = {
@@ -144,13 +145,12 @@ async fn run(state: &AppState, id: i64, file: Option<Vec<u8>>) -> Result<(), App
         seats_left(&mut conn, job.org).await?
     };
     // The next chunk is read and checked while this one is written.
-    let locale = job.locale;
-    let mut reading_ahead = tokio::spawn(walk.next(BATCH, locale));
+    let mut reading_ahead = tokio::spawn(walk.next());
     loop {
         let (walk, chunk) = reading_ahead
             .await
             .map_err(crate::server::error::internal)??;
-        reading_ahead = tokio::spawn(walk.next(BATCH, locale));
+        reading_ahead = tokio::spawn(walk.next());
         let mut tx = state.db.begin_write().await?;
         let current: String = sqlx::query_scalar("SELECT state FROM imports WHERE id = $1")
             .bind(id)
