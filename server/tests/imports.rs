@@ -189,6 +189,39 @@ async fn uploading_the_same_file_again_adds_no_one_and_sends_no_second_invitatio
 }
 
 #[tokio::test]
+async fn a_file_that_fits_only_because_its_people_are_here_already_is_taken() {
+    let app = common::spawn_app().await;
+    let (_org, admin) = app
+        .admin_of_plan("Acme", "admin@acme.test", "messaging=2")
+        .await;
+    let both =
+        format!("{HEADER},,One,one@acme.test,TRUE,,,,,\r\n,,Two,two@acme.test,TRUE,,,,,\r\n");
+    let first = start(&app, &admin, &both, "").await;
+    assert_eq!(counts(&finished(&app, &admin, first).await), (2, 0, 0, 0));
+
+    // Counted as if everyone were new, this file needs 2 seats and none are left; counted with
+    // who is here, it needs none.
+    let renamed = both.replace(",One,", ",One Renamed,");
+    let again = start(&app, &admin, &renamed, "update=1").await;
+    assert_eq!(counts(&finished(&app, &admin, again).await), (0, 1, 1, 0));
+
+    // One new person more does not fit, and the refusal counts only the new one.
+    let three = format!("{both},,Three,three@acme.test,TRUE,,,,,\r\n");
+    let (status, body) = upload(&app, &admin, "people.csv", three.into_bytes(), "update=1").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["Invalid"][0]["args"],
+        serde_json::json!([
+            ["service", "Messaging"],
+            ["left", "0"],
+            ["needed", "1"],
+            ["short", "1"]
+        ]),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn existing_people_are_updated_only_when_asked_and_undo_puts_them_back() {
     let app = common::spawn_app().await;
     let (org, admin) = app.admin_of("Acme", "admin@acme.test").await;

@@ -61,30 +61,25 @@ pub async fn start(
     if file_name.is_empty() {
         return Err(AppError::invalid("name", Key::ImportFileNameMissing));
     }
-    // The whole file is read and checked before anything is written; only the seats it needs
-    // are kept, so a large file is never held person by person.
-    let walk = Walk::open(&bytes, upload.encoding, upload.mapping.as_ref(), locale)?;
-    let encoding = walk.encoding();
-    let mut rows = 0;
-    let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
-    // The next chunk is read and checked while this one's people are looked up, as the job does.
-    let mut reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
-    let walk = loop {
-        let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
-        if chunk.last_row.is_none() {
-            break walk;
-        }
-        reading_ahead = tokio::spawn(walk.next(CHECK_CHUNK, locale));
-        rows = chunk.validated.rows;
-        let needed =
-            people::seats_needed(state, admin.org, &chunk.validated.people, &upload).await?;
-        for (service, needed) in needed {
-            *seats.entry(service).or_insert(0) += needed;
-        }
-    };
-    let mapping = walk.mapping.clone();
-    drop(walk);
-    people::check_licences(state, admin.org, &seats, locale).await?;
+    // The whole file is read and checked before anything is written. Its seats are first
+    // counted as if everyone in it were new, without looking anyone up: a person already here
+    // gains at most the services a new one would get, so when that count fits, the file fits.
+    // Only a file that may not fit is walked again with its people looked up, for the exact
+    // count (and the refusal's figures).
+    let mut checked = check(state, admin.org, &bytes, &upload, locale, Count::IfAllNew).await?;
+    if people::check_licences(state, admin.org, &checked.seats, locale)
+        .await
+        .is_err()
+    {
+        checked = check(state, admin.org, &bytes, &upload, locale, Count::Exact).await?;
+        people::check_licences(state, admin.org, &checked.seats, locale).await?;
+    }
+    let Checked {
+        rows,
+        encoding,
+        mapping,
+        ..
+    } = checked;
 
     let now = now();
     let now_ms = now_ms();
@@ -132,6 +127,76 @@ pub async fn start(
     tracing::info!(org = admin.org.0, import = id, rows, "import started");
     job::spawn(state.clone(), id, Some(bytes));
     Ok(id)
+}
+
+/// How `check` counts the seats a file needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Count {
+    /// As if everyone in it were new: at least as many as it needs.
+    IfAllNew,
+    /// Looking up who is already in the organisation.
+    Exact,
+}
+
+/// What a walk over the whole file found.
+struct Checked {
+    rows: usize,
+    seats: BTreeMap<Service, i64>,
+    encoding: Encoding,
+    mapping: Mapping,
+}
+
+/// Reads and checks the whole file a chunk at a time (refusing it whole when it cannot be
+/// read), counting its rows and the seats it needs; only the counts are kept, so a large file
+/// is never held person by person.
+async fn check(
+    state: &AppState,
+    org: OrgId,
+    bytes: &[u8],
+    upload: &Upload,
+    locale: Locale,
+    count: Count,
+) -> Result<Checked, AppError> {
+    let walk = Walk::open(
+        bytes,
+        upload.encoding,
+        upload.mapping.as_ref(),
+        locale,
+        CHECK_CHUNK,
+    )?;
+    let encoding = walk.encoding();
+    let mut rows = 0;
+    let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
+    // The next chunk is read and checked while this one's people are counted.
+    let mut reading_ahead = tokio::spawn(walk.next());
+    let walk = loop {
+        let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
+        if chunk.last_row.is_none() {
+            break walk;
+        }
+        reading_ahead = tokio::spawn(walk.next());
+        rows = chunk.validated.rows;
+        let needed = match count {
+            Count::IfAllNew => crate::import::preview::seats_needed(
+                &chunk.validated.people,
+                &Default::default(),
+                upload.update_existing,
+                &upload.default_services,
+            ),
+            Count::Exact => {
+                people::seats_needed(state, org, &chunk.validated.people, upload).await?
+            }
+        };
+        for (service, needed) in needed {
+            *seats.entry(service).or_insert(0) += needed;
+        }
+    };
+    Ok(Checked {
+        rows,
+        seats,
+        encoding,
+        mapping: walk.mapping,
+    })
 }
 
 /// Milliseconds since the Unix epoch, for rates.
