@@ -17,8 +17,9 @@ pub fn refused(problem: &FileProblem, locale: Locale) -> AppError {
 }
 
 /// The file being walked, `chunk` rows at a time. Reading a chunk's records and checking them are
-/// two steps on two blocking threads: the next chunk is read while this one is checked, which
-/// took a third off the check of a whole 100,000-row file before an import starts.
+/// two steps on two blocking threads: the next chunk is read while this one is checked. Reading
+/// is about a third of the work (0.07 s of 0.2 s for 100,000 rows, measured apart), so a whole
+/// file's check before an import starts waits mostly for the checking alone.
 pub struct Walk {
     validator: Validator,
     pub mapping: Mapping,
