@@ -90,6 +90,12 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
+            // 16 KiB pages rather than SQLite's 4 KiB, for a database created from now on (an
+            // existing one keeps its size unless it is vacuumed out of WAL mode): a bulk import
+            // splits a quarter as many index pages, and each commit writes a quarter as many WAL
+            // frames. On a copy of the schema, the statements of a 100,000-person import took
+            // 0.15 to 0.25 s less (of 2.7 s).
+            .page_size(16 * 1024)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
