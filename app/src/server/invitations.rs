@@ -38,42 +38,107 @@ pub async fn send(
     if invitees.is_empty() {
         return Ok(());
     }
-    let (org_name, days): (String, i64) =
-        sqlx::query_as("SELECT name, invitation_days FROM organisations WHERE id = $1")
-            .bind(org.0)
-            .fetch_one(&mut **tx)
-            .await?;
-    let expires_at = now + days * 24 * 3600;
-    let expires_on = time::OffsetDateTime::from_unix_timestamp(expires_at)
-        .map(|t| t.date().to_string())
-        .unwrap_or_default();
-    let user_ids: Vec<i64> = invitees.iter().map(|i| i.user_id).collect();
+    let batch = Batch::start(tx, state, org, inviter, now).await?;
     if round == Round::Again {
-        renew(tx, org, &user_ids, expires_at, now).await?;
+        let user_ids: Vec<i64> = invitees.iter().map(|i| i.user_id).collect();
+        renew(tx, org, &user_ids, batch.expires_at, now).await?;
     }
-    let links =
-        account_tokens::insert_many(tx, org, &user_ids, Purpose::Welcome, expires_at, now).await?;
-    let mails: Vec<outbox::Outgoing> = invitees
-        .iter()
-        .zip(&links)
-        .map(|(invitee, (token_id, raw))| outbox::Outgoing {
-            org: Some(org),
-            idempotency_key: format!("invitation:{token_id}"),
-            kind: "invitation",
-            to: &invitee.email,
-            // Rendered by the worker when it sends: a large batch stores the values only.
-            body: outbox::Body::Invitation(templates::Invitation {
-                locale: invitee.locale,
-                org: org_name.clone(),
-                inviter: inviter.to_owned(),
-                link: format!("{}/welcome/{raw}", state.config.public_url),
-                expires_on: expires_on.clone(),
-            }),
+    let prepared = batch.prepare(invitees)?;
+    batch.write(tx, prepared).await
+}
+
+/// Invitations to many new people in three steps, for a caller whose other statements are long
+/// enough to hide the work of making links and mails: `start` reads what the mails share,
+/// `prepare` makes every link and mail without the database (while another statement runs), and
+/// `write` stores them. No other link may be added between `start` and `write`: the new links
+/// are numbered from the highest id `start` read.
+pub struct Batch {
+    org: OrgId,
+    org_name: String,
+    inviter: String,
+    expires_at: i64,
+    expires_on: String,
+    highest_link: i64,
+    public_url: String,
+    sender_domain: String,
+    now: i64,
+}
+
+/// A batch's links and mails, made and not yet written.
+pub struct Prepared {
+    links: account_tokens::Prepared,
+    mails: outbox::Prepared,
+}
+
+impl Batch {
+    pub async fn start(
+        tx: &mut WriteTx,
+        state: &AppState,
+        org: OrgId,
+        inviter: &str,
+        now: i64,
+    ) -> Result<Batch, sqlx::Error> {
+        let (org_name, days): (String, i64) =
+            sqlx::query_as("SELECT name, invitation_days FROM organisations WHERE id = $1")
+                .bind(org.0)
+                .fetch_one(&mut **tx)
+                .await?;
+        let expires_at = now + days * 24 * 3600;
+        let expires_on = time::OffsetDateTime::from_unix_timestamp(expires_at)
+            .map(|t| t.date().to_string())
+            .unwrap_or_default();
+        Ok(Batch {
+            org,
+            org_name,
+            inviter: inviter.to_owned(),
+            expires_at,
+            expires_on,
+            highest_link: db::highest_id(tx, "account_tokens").await?,
+            public_url: state.config.public_url.clone(),
+            sender_domain: state.config.mail_from.email.domain().to_owned(),
+            now,
         })
-        .collect();
-    let sender_domain = state.config.mail_from.email.domain().to_owned();
-    outbox::enqueue_many(tx, mails, &sender_domain, now).await?;
-    Ok(())
+    }
+
+    /// A new link and mail for each invitee.
+    pub fn prepare(&self, invitees: &[Invitee]) -> Result<Prepared, sqlx::Error> {
+        let user_ids: Vec<i64> = invitees.iter().map(|i| i.user_id).collect();
+        let links = account_tokens::prepare(&user_ids, self.highest_link)?;
+        let mails: Vec<outbox::Outgoing> = invitees
+            .iter()
+            .zip(&links.links)
+            .map(|(invitee, (link_id, raw))| outbox::Outgoing {
+                org: Some(self.org),
+                idempotency_key: format!("invitation:{link_id}"),
+                kind: "invitation",
+                to: &invitee.email,
+                // Rendered by the worker when it sends: a large batch stores the values only.
+                body: outbox::Body::Invitation(templates::Invitation {
+                    locale: invitee.locale,
+                    org: self.org_name.clone(),
+                    inviter: self.inviter.clone(),
+                    link: format!("{}/welcome/{raw}", self.public_url),
+                    expires_on: self.expires_on.clone(),
+                }),
+            })
+            .collect();
+        let mails = outbox::prepare(&mails, &self.sender_domain)?;
+        Ok(Prepared { links, mails })
+    }
+
+    pub async fn write(&self, tx: &mut WriteTx, prepared: Prepared) -> Result<(), sqlx::Error> {
+        account_tokens::insert_prepared(
+            tx,
+            self.org,
+            &prepared.links,
+            Purpose::Welcome,
+            self.expires_at,
+            self.now,
+        )
+        .await?;
+        outbox::enqueue_prepared(tx, prepared.mails, self.now).await?;
+        Ok(())
+    }
 }
 
 /// For people invited before: their earlier links read as expired from now on, and their new

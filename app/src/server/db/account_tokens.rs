@@ -46,19 +46,18 @@ pub async fn insert(
     .await
 }
 
-/// One new link for each of `user_ids`: the row id and the raw token (for the mail) of each, in
-/// the order given. Only the tokens' hashes are stored.
-pub async fn insert_many(
-    tx: &mut WriteTx,
-    org: OrgId,
-    user_ids: &[i64],
-    purpose: Purpose,
-    expires_at: i64,
-    now: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
+/// New links made ready for one INSERT (see `insert_prepared`): their rows, and the id and raw
+/// token (for the mail) of each, in the order of the people. Only the tokens' hashes are stored.
+pub struct Prepared {
+    /// `(user_id, token_hash)` of each as one JSON array: see `outbox::Prepared`.
+    rows: String,
+    highest: i64,
+    pub links: Vec<(i64, String)>,
+}
+
+/// One new link for each of `user_ids`, numbered after `highest` (the table's highest id, read
+/// in the same write transaction before any other link is added; see `highest_id`).
+pub fn prepare(user_ids: &[i64], highest: i64) -> Result<Prepared, sqlx::Error> {
     let tokens: Vec<_> = user_ids.iter().map(|_| tokens::generate()).collect();
     let rows: Vec<(i64, &str)> = user_ids
         .iter()
@@ -66,23 +65,39 @@ pub async fn insert_many(
         .map(|(user_id, token)| (*user_id, token.hash.as_str()))
         .collect();
     let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    // One JSON parameter rather than a value per column (see `outbox::enqueue_many`), and ids
-    // numbered here rather than read back (see `highest_id`).
-    let highest = super::highest_id(tx, "account_tokens").await?;
+    Ok(Prepared {
+        rows,
+        highest,
+        links: (highest + 1..)
+            .zip(tokens)
+            .map(|(id, token)| (id, token.raw))
+            .collect(),
+    })
+}
+
+/// Stores prepared links in one statement, with ids as `prepare` numbered them.
+pub async fn insert_prepared(
+    tx: &mut WriteTx,
+    org: OrgId,
+    links: &Prepared,
+    purpose: Purpose,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if links.links.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO account_tokens (id, org_id, user_id, purpose, token_hash, expires_at, created_at)
          SELECT $1 + key + 1, $2, value ->> 0, $3, value ->> 1, $4, $5 FROM jsonb_each($6)",
     )
-    .bind(highest)
+    .bind(links.highest)
     .bind(org.0)
     .bind(purpose.as_str())
     .bind(expires_at)
     .bind(now)
-    .bind(rows)
+    .bind(&links.rows)
     .execute(&mut **tx)
-    .await?;
-    Ok((highest + 1..)
-        .zip(tokens)
-        .map(|(id, token)| (id, token.raw))
-        .collect())
+    .await
+    .map(drop)
 }

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::import::csv::{Existing, Person};
 use crate::locales::Locale;
 use crate::server::db::{self, WriteTx};
-use crate::server::invitations::{self, Invitee, Round};
+use crate::server::invitations::{self, Invitee};
 use crate::server::{now, AppState};
 /// Writes the new people as Invite pending with their services and queues their invitations;
 /// their ids, in order.
@@ -41,7 +41,9 @@ pub(super) async fn create(
         .collect();
     let rows = serde_json::to_string(&rows).map_err(crate::server::error::internal)?;
     let highest = db::highest_id(tx, "users").await?;
-    sqlx::query(
+    let user_ids: Vec<i64> = (highest + 1..).take(creates.len()).collect();
+    let invitations = invitations::Batch::start(tx, state, job.org, &job.inviter, now).await?;
+    let insert_people = sqlx::query(
         "INSERT INTO users (id, org_id, email, first_name, last_name, display_name, phone_number,
                             extension, role, status, locale, created_at, invited_at,
                             invitation_expires_at)
@@ -56,43 +58,44 @@ pub(super) async fn create(
     .bind(now)
     .bind(expires_at)
     .bind(rows)
-    .execute(&mut **tx)
-    .await?;
-    let user_ids: Vec<i64> = (highest + 1..).take(creates.len()).collect();
-    let service_rows: Vec<(i64, &str)> = creates
-        .iter()
-        .zip(&user_ids)
-        .flat_map(|((_, _, services), &id)| services.iter().map(move |s| (id, s.as_str())))
-        .collect();
-    if !service_rows.is_empty() {
+    .execute(&mut **tx);
+    // The people's statement is the batch's longest (their indexes and search index): while
+    // SQLite runs it on its own thread, this one makes what is written after it, their services'
+    // rows, links and mails, a tenth of an import's time that used to wait its turn.
+    let (inserted, made) = tokio::join!(insert_people, async {
+        let service_rows: Vec<(i64, &str)> = creates
+            .iter()
+            .zip(&user_ids)
+            .flat_map(|((_, _, services), &id)| services.iter().map(move |s| (id, s.as_str())))
+            .collect();
+        let service_rows = (!service_rows.is_empty())
+            .then(|| serde_json::to_string(&service_rows))
+            .transpose()
+            .map_err(crate::server::error::internal)?;
+        let invitees: Vec<Invitee> = creates
+            .iter()
+            .zip(&user_ids)
+            .map(|((_, person, _), &user_id)| Invitee {
+                user_id,
+                email: person.email.clone(),
+                locale: person.language.unwrap_or(job.people_locale),
+            })
+            .collect();
+        Ok::<_, AppError>((service_rows, invitations.prepare(&invitees)?))
+    });
+    inserted?;
+    let (service_rows, invitations_made) = made?;
+    if let Some(service_rows) = service_rows {
         sqlx::query(
             "INSERT INTO user_services (org_id, user_id, service)
              SELECT $1, value ->> 0, value ->> 1 FROM jsonb_each($2)",
         )
         .bind(job.org.0)
-        .bind(serde_json::to_string(&service_rows).map_err(crate::server::error::internal)?)
+        .bind(service_rows)
         .execute(&mut **tx)
         .await?;
     }
-    let invitees: Vec<Invitee> = creates
-        .iter()
-        .zip(&user_ids)
-        .map(|((_, person, _), &user_id)| Invitee {
-            user_id,
-            email: person.email.clone(),
-            locale: person.language.unwrap_or(job.people_locale),
-        })
-        .collect();
-    invitations::send(
-        tx,
-        state,
-        job.org,
-        &invitees,
-        &job.inviter,
-        Round::First,
-        now,
-    )
-    .await?;
+    invitations.write(tx, invitations_made).await?;
     let calling: Vec<i64> = creates
         .iter()
         .zip(&user_ids)

@@ -32,7 +32,7 @@ pub async fn enqueue(
     sender_domain: &str,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let queued = insert(tx, vec![mail], sender_domain, now).await?;
+    let queued = insert(tx, prepare(&[mail], sender_domain)?, now).await?;
     Ok((queued.rows_affected() == 1).then(|| queued.last_insert_rowid()))
 }
 
@@ -44,23 +44,20 @@ pub async fn enqueue_many(
     sender_domain: &str,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    if mails.is_empty() {
-        return Ok(0);
-    }
-    Ok(insert(tx, mails, sender_domain, now).await?.rows_affected())
+    enqueue_prepared(tx, prepare(&mails, sender_domain)?, now).await
 }
 
-/// The messages' one INSERT. The rows travel as one JSON parameter: sqlx binds each value for
-/// about a microsecond, which made binding most of a large batch's time (jsonb_each is SQLite's; PostgreSQL reads the
-/// same array with jsonb_array_elements). jsonb_each rather than json_each: json_each hands each
-/// row over as JSON text, which every `->>` then parses again; jsonb_each hands over the parsed
-/// form, and the row's values are read straight out of it.
-async fn insert(
-    tx: &mut WriteTx,
-    mails: Vec<Outgoing<'_>>,
-    sender_domain: &str,
-    now: i64,
-) -> Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error> {
+/// Messages made ready for the outbox's one INSERT: everything but the statement itself, so a
+/// large batch can be made while another statement runs (see `enqueue_prepared`).
+pub struct Prepared {
+    /// The rows as one JSON array: sqlx binds each value for about a microsecond, which made
+    /// binding most of a large batch's time.
+    rows: String,
+    count: usize,
+}
+
+/// Prepares `mails`, with their Message-IDs, for `enqueue_prepared`.
+pub fn prepare(mails: &[Outgoing<'_>], sender_domain: &str) -> Result<Prepared, sqlx::Error> {
     // Tuples serialise as JSON arrays straight into the text, without a `serde_json::Value`
     // built for each value first.
     let rows: Vec<_> = mails
@@ -85,7 +82,33 @@ async fn insert(
             )
         })
         .collect();
-    let rows = serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    Ok(Prepared {
+        rows: serde_json::to_string(&rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?,
+        count: mails.len(),
+    })
+}
+
+/// Adds prepared messages in one statement; how many had an idempotency key that was new.
+pub async fn enqueue_prepared(
+    tx: &mut WriteTx,
+    mails: Prepared,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    if mails.count == 0 {
+        return Ok(0);
+    }
+    Ok(insert(tx, mails, now).await?.rows_affected())
+}
+
+/// The messages' one INSERT. jsonb_each is SQLite's (PostgreSQL reads the same array with
+/// jsonb_array_elements); jsonb_each rather than json_each: json_each hands each row over as
+/// JSON text, which every `->>` then parses again; jsonb_each hands over the parsed form, and the
+/// row's values are read straight out of it.
+async fn insert(
+    tx: &mut WriteTx,
+    mails: Prepared,
+    now: i64,
+) -> Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error> {
     // `WHERE true` tells SQLite's parser the SELECT ends before ON CONFLICT.
     sqlx::query(
         "INSERT INTO outbox (org_id, idempotency_key, kind, recipient, subject, text_body, html_body,
@@ -96,7 +119,7 @@ async fn insert(
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(now)
-    .bind(rows)
+    .bind(mails.rows)
     .execute(&mut **tx)
     .await
 }
