@@ -9,6 +9,7 @@ use crate::domain::{DisplayName, Email, Service};
 use crate::locales::{Key, Locale};
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::{Entry, HashMap};
+use std::collections::BTreeMap;
 
 /// One person read from a valid row. Only the fields whose column exists and whose cell is not
 /// empty are Some / listed.
@@ -186,6 +187,35 @@ impl Validator {
         let taken = std::mem::take(&mut self.validated);
         self.validated.rows = rows;
         taken
+    }
+
+    /// The seats `records` would take if every row were a new person, without checking them: a
+    /// service counts where the row says yes (or anything but no, which the check refuses), or
+    /// says nothing and is one of `defaults`. Never less than the checked rows need, since a
+    /// refused row, an address given twice, or a person already here takes no more; equal for a
+    /// file whose rows are all new and valid.
+    pub fn seats_if_new(&self, records: &[Record], defaults: &[Service]) -> BTreeMap<Service, i64> {
+        let mut seats = BTreeMap::new();
+        for service in Service::ALL {
+            let column = self.columns[Field::Service(service).index()];
+            let taking = records
+                .iter()
+                .filter(|record| {
+                    let cell = column
+                        .and_then(|column| record.cells.get(column))
+                        .map_or("", |raw| cells::cell_text(raw));
+                    if cell.is_empty() {
+                        defaults.contains(&service)
+                    } else {
+                        cells::service_flag(cell) != Ok(false)
+                    }
+                })
+                .count();
+            if taking > 0 {
+                seats.insert(service, taking as i64);
+            }
+        }
+        seats
     }
 
     pub fn finish(self) -> Validated {

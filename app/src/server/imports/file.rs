@@ -1,11 +1,13 @@
 //! The uploaded file, read and checked a chunk at a time on a blocking thread: the start of an
 //! import and its job both walk it this way, so neither holds every person of a large file.
 
+use crate::domain::Service;
 use crate::error::{AppError, FieldError};
 use crate::import::csv::{
     self, Encoding, FileProblem, Mapping, Reader, Record, Validated, Validator,
 };
 use crate::locales::{Key, Locale};
+use std::collections::BTreeMap;
 
 /// A whole-file refusal, worded for the admin.
 pub fn refused(problem: &FileProblem, locale: Locale) -> AppError {
@@ -77,24 +79,35 @@ impl Walk {
         self.encoding
     }
 
-    /// Checks the chunk read ahead, off the async executor, while the one after it is read; the
-    /// walk comes back with the chunk. An empty chunk is the end of the file.
-    pub async fn next(mut self) -> Result<(Walk, Chunk), AppError> {
+    /// The records read ahead, unchecked, while the ones after them are read; none at the end.
+    pub async fn next_unchecked(mut self) -> Result<(Walk, Vec<Record>), AppError> {
         let (reader, records) = (&mut self.reading)
             .await
             .map_err(crate::server::error::internal)?
             .map_err(|p| refused(&p, self.locale))?;
         self.reading = read_ahead(reader, self.chunk);
+        Ok((self, records))
+    }
+
+    /// Checks the chunk read ahead, off the async executor, while the one after it is read; the
+    /// walk comes back with the chunk. An empty chunk is the end of the file.
+    pub async fn next(self) -> Result<(Walk, Chunk), AppError> {
+        let (mut walk, records) = self.next_unchecked().await?;
         tokio::task::spawn_blocking(move || {
-            self.validator.feed(&records);
+            walk.validator.feed(&records);
             let chunk = Chunk {
-                validated: self.validator.take(),
+                validated: walk.validator.take(),
                 last_row: records.last().map(|r| r.row),
             };
-            Ok((self, chunk))
+            Ok((walk, chunk))
         })
         .await
         .map_err(crate::server::error::internal)?
+    }
+
+    /// See `Validator::seats_if_new`.
+    pub fn seats_if_new(&self, records: &[Record], defaults: &[Service]) -> BTreeMap<Service, i64> {
+        self.validator.seats_if_new(records, defaults)
     }
 }
 

@@ -61,11 +61,12 @@ pub async fn start(
     if file_name.is_empty() {
         return Err(AppError::invalid("name", Key::ImportFileNameMissing));
     }
-    // The whole file is read and checked before anything is written. Its seats are first
-    // counted as if everyone in it were new, without looking anyone up: a person already here
-    // gains at most the services a new one would get, so when that count fits, the file fits.
-    // Only a file that may not fit is walked again with its people looked up, for the exact
-    // count (and the refusal's figures).
+    // The whole file is read before anything is written. Its seats are first counted as if
+    // every row were a new person, without checking the rows or looking anyone up: a refused
+    // row or a repeated address takes no seat, and a person already here gains at most the
+    // services a new one would get, so when that count fits, the file fits. Only a file that may
+    // not fit is walked again, checked, with its people looked up, for the exact count (and the
+    // refusal's figures). The job checks every row as it applies it.
     let mut checked = check(state, admin.org, &bytes, &upload, locale, Count::IfAllNew).await?;
     if people::check_licences(state, admin.org, &checked.seats, locale)
         .await
@@ -132,7 +133,7 @@ pub async fn start(
 /// How `check` counts the seats a file needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Count {
-    /// As if everyone in it were new: at least as many as it needs.
+    /// As if every row were a new person, unchecked: at least as many as it needs.
     IfAllNew,
     /// Looking up who is already in the organisation.
     Exact,
@@ -146,9 +147,9 @@ struct Checked {
     mapping: Mapping,
 }
 
-/// Reads and checks the whole file a chunk at a time (refusing it whole when it cannot be
-/// read), counting its rows and the seats it needs; only the counts are kept, so a large file
-/// is never held person by person.
+/// Reads the whole file a chunk at a time (refusing it whole when it cannot be read), counting
+/// its rows and the seats it needs (checking its rows for the exact count); only the counts are
+/// kept, so a large file is never held person by person.
 async fn check(
     state: &AppState,
     org: OrgId,
@@ -167,28 +168,37 @@ async fn check(
     let encoding = walk.encoding();
     let mut rows = 0;
     let mut seats: BTreeMap<Service, i64> = BTreeMap::new();
-    // The next chunk is read and checked while this one's people are counted.
-    let mut reading_ahead = tokio::spawn(walk.next());
-    let walk = loop {
-        let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
-        if chunk.last_row.is_none() {
-            break walk;
-        }
-        reading_ahead = tokio::spawn(walk.next());
-        rows = chunk.validated.rows;
-        let needed = match count {
-            Count::IfAllNew => crate::import::preview::seats_needed(
-                &chunk.validated.people,
-                &Default::default(),
-                upload.update_existing,
-                &upload.default_services,
-            ),
-            Count::Exact => {
-                people::seats_needed(state, org, &chunk.validated.people, upload).await?
-            }
-        };
+    let mut add = |needed: BTreeMap<Service, i64>| {
         for (service, needed) in needed {
             *seats.entry(service).or_insert(0) += needed;
+        }
+    };
+    let walk = match count {
+        // Only reading, which the next chunk's does while this one is counted.
+        Count::IfAllNew => {
+            let mut walk = walk;
+            loop {
+                let (next, records) = walk.next_unchecked().await?;
+                if records.is_empty() {
+                    break next;
+                }
+                rows += records.len();
+                add(next.seats_if_new(&records, &upload.default_services));
+                walk = next;
+            }
+        }
+        // The next chunk is read and checked while this one's people are looked up.
+        Count::Exact => {
+            let mut reading_ahead = tokio::spawn(walk.next());
+            loop {
+                let (walk, chunk) = reading_ahead.await.map_err(super::error::internal)??;
+                if chunk.last_row.is_none() {
+                    break walk;
+                }
+                reading_ahead = tokio::spawn(walk.next());
+                rows = chunk.validated.rows;
+                add(people::seats_needed(state, org, &chunk.validated.people, upload).await?);
+            }
         }
     };
     Ok(Checked {

@@ -192,3 +192,53 @@ fn a_hundred_thousand_rows_read_in_reasonable_time() {
     assert!(validated.rows > 80_000);
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
 }
+
+/// What an import's start counts before it checks a file's rows: never fewer seats than the
+/// checked rows take, and the same for a file of new, valid people.
+#[test]
+fn seats_counted_without_checking_are_never_fewer_than_the_checked_rows_take() {
+    let clean = format!(
+        "{HEADER}\
+a@acme.example,,,,TRUE,,FALSE,,,\n\
+b@acme.example,,,,no,yes,,,,\n\
+c@acme.example,,,,,,x,,,\n"
+    );
+    let messy = format!(
+        "{clean}\
+a@acme.example,,,,TRUE,,,,,\n\
+not-an-address,,,,maybe,,,,,\n"
+    );
+    let defaults = [Service::Meetings];
+    let counts = |text: &str| {
+        let mut reader = Reader::open(text.as_bytes(), None).unwrap();
+        let mapping = guess_mapping(reader.headers());
+        let mut validator = Validator::new(reader.headers(), &mapping).unwrap();
+        let records = reader.next_chunk(100).unwrap();
+        let unchecked = validator.seats_if_new(&records, &defaults);
+        validator.feed(&records);
+        let checked = crate::import::preview::seats_needed(
+            &validator.finish().people,
+            &Default::default(),
+            false,
+            &defaults,
+        );
+        (unchecked, checked)
+    };
+    let seats = |m: i64, e: i64, c: i64| {
+        std::collections::BTreeMap::from([
+            (Service::Messaging, m),
+            (Service::Meetings, e),
+            (Service::Calling, c),
+        ])
+    };
+
+    // a: messaging and meetings (its default); b: meetings; c: meetings (default) and calling.
+    let (unchecked, checked) = counts(&clean);
+    assert_eq!(checked, seats(1, 3, 1));
+    assert_eq!(unchecked, checked);
+
+    // The repeated address and the refused row ("maybe" is not a no) count as well.
+    let (unchecked, checked) = counts(&messy);
+    assert_eq!(checked, seats(1, 3, 1));
+    assert_eq!(unchecked, seats(3, 5, 1));
+}
