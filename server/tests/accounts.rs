@@ -698,3 +698,62 @@ async fn without_javascript_forms_redirect_and_errors_come_back_in_the_address()
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("First Admin"));
 }
+
+/// Links name their row (found by id, checked by hash); a link sent before they did still opens
+/// by its hash, and a made-up token naming a real row opens nothing.
+#[tokio::test]
+async fn welcome_links_are_found_by_their_row_and_older_ones_by_their_hash() {
+    use app::server::auth::tokens;
+    let app = common::spawn_app().await;
+    let provisioned = app.create_org("Acme Trading", "admin@acme.example").await;
+    let token = token_of(&provisioned.welcome_link);
+    let (id, org, user): (i64, i64, i64) =
+        sqlx::query_as("SELECT id, org_id, user_id FROM account_tokens")
+            .fetch_one(app.state.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(
+        tokens::id_of(&token),
+        Some(id),
+        "the mailed token names its row"
+    );
+    let opens = |token: String| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/welcome/{token}"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            page.contains(r#"name="password_again""#)
+        }
+    };
+    assert!(opens(token.clone()).await);
+    assert!(
+        !opens(tokens::generate_for(id).raw).await,
+        "right row, wrong secret"
+    );
+    assert!(
+        !opens(tokens::generate_for(id + 1).raw).await,
+        "no such row"
+    );
+
+    // A link as they were made before tokens named their rows (the migration marked those).
+    let older = tokens::generate();
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at,
+                                     found_by_hash)
+         VALUES ($1, $2, 'welcome', $3, 4102444800, 0, TRUE)",
+    )
+    .bind(org)
+    .bind(user)
+    .bind(&older.hash)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(opens(older.raw.clone()).await, "an older link still opens");
+    assert!(!opens(tokens::generate().raw).await);
+}

@@ -33,7 +33,7 @@ async fn provisioning_writes_the_plan_the_admin_a_hashed_link_the_mail_and_the_a
         .welcome_link
         .strip_prefix(&prefix)
         .expect("link under /welcome/");
-    assert_eq!(raw.len(), 43);
+    assert_eq!(raw.len(), 54, "the row's id and 32 random bytes, base64url");
     let (stored_hash, purpose, expires_at, used_at): (String, String, i64, Option<i64>) =
         sqlx::query_as("SELECT token_hash, purpose, expires_at, used_at FROM account_tokens")
             .fetch_one(app.state.db.reader())

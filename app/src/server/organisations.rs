@@ -2,7 +2,6 @@
 //! is sent a welcome link (the command line and the operator endpoint both come here).
 
 use super::audit::{self, Action};
-use super::auth::tokens;
 use super::db::account_tokens::{self, NewAccountToken, Purpose};
 use super::mail::{outbox, templates};
 use super::{db, now, AppState};
@@ -36,9 +35,6 @@ pub async fn create(state: &AppState, new: &NewOrganisation) -> Result<Provision
     let link_expires_on = time::OffsetDateTime::from_unix_timestamp(expires_at)
         .map(|t| t.date().to_string())
         .unwrap_or_default();
-    let token = tokens::generate();
-    let welcome_link = format!("{}/welcome/{}", state.config.public_url, token.raw);
-
     let mut tx = state.db.begin_write().await?;
     let org = db::organisations::insert(&mut tx, &new.name, now)
         .await?
@@ -64,10 +60,10 @@ pub async fn create(state: &AppState, new: &NewOrganisation) -> Result<Provision
         org,
         user_id: admin_user_id,
         purpose: Purpose::Welcome,
-        token_hash: &token.hash,
         expires_at,
     };
-    let token_id = account_tokens::insert(&mut tx, token_row, now).await?;
+    let (token_id, token) = account_tokens::insert(&mut tx, token_row, now).await?;
+    let welcome_link = format!("{}/welcome/{token}", state.config.public_url);
     let mail = outbox::Outgoing {
         org: Some(org),
         idempotency_key: format!("welcome:{token_id}"),

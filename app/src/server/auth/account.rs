@@ -37,17 +37,36 @@ async fn find_link(
     purpose: Purpose,
     raw: &str,
 ) -> Result<Option<LinkRow>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, t.revoked_at, u.email, o.name AS org_name, u.status, u.role
+    const LINK: &str =
+        "SELECT t.id, t.org_id, t.user_id, t.expires_at, t.used_at, t.revoked_at, u.email,
+                o.name AS org_name, u.status, u.role
          FROM account_tokens t
          JOIN users u ON u.id = t.user_id AND u.org_id = t.org_id
          JOIN organisations o ON o.id = t.org_id
-         WHERE t.token_hash = $1 AND t.purpose = $2",
-    )
-    .bind(tokens::hash(raw))
-    .bind(purpose.as_str())
-    .fetch_optional(state.db.reader())
-    .await?)
+         WHERE t.token_hash = $1 AND t.purpose = $2";
+    let hash = tokens::hash(raw);
+    // A token names its row (see `tokens::generate_for`), whose hash must match. Links made before
+    // tokens named their rows are found by hash, through the index kept for them alone.
+    let row = match tokens::id_of(raw) {
+        Some(id) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{LINK} AND t.id = $3")))
+                .bind(hash)
+                .bind(purpose.as_str())
+                .bind(id)
+                .fetch_optional(state.db.reader())
+                .await?
+        }
+        None => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{LINK} AND t.found_by_hash = 1"
+            )))
+            .bind(hash)
+            .bind(purpose.as_str())
+            .fetch_optional(state.db.reader())
+            .await?
+        }
+    };
+    Ok(row)
 }
 
 fn status_of(row: Option<&LinkRow>, now: i64) -> LinkStatus {
@@ -316,20 +335,18 @@ pub async fn request_reset(
             continue;
         }
         let org = OrgId(account.org_id);
-        let token = tokens::generate();
-        let link = format!("{}/reset-password/{}", state.config.public_url, token.raw);
-        let token_id = account_tokens::insert(
+        let (token_id, token) = account_tokens::insert(
             &mut tx,
             NewAccountToken {
                 org,
                 user_id: account.id,
                 purpose: Purpose::PasswordReset,
-                token_hash: &token.hash,
                 expires_at: now + RESET_LINK_SECONDS,
             },
             now,
         )
         .await?;
+        let link = format!("{}/reset-password/{token}", state.config.public_url);
         let locale = Locale::from_tag(&account.locale).unwrap_or_default();
         let mail = outbox::Outgoing {
             org: Some(org),

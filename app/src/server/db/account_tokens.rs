@@ -19,31 +19,36 @@ impl Purpose {
     }
 }
 
-pub struct NewAccountToken<'a> {
+pub struct NewAccountToken {
     pub org: OrgId,
     pub user_id: i64,
     pub purpose: Purpose,
-    pub token_hash: &'a str,
     pub expires_at: i64,
 }
 
+/// Adds one link; its row id and raw token (for the mail). Only the token's hash is stored.
 pub async fn insert(
     tx: &mut WriteTx,
-    token: NewAccountToken<'_>,
+    link: NewAccountToken,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO account_tokens (org_id, user_id, purpose, token_hash, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+) -> Result<(i64, String), sqlx::Error> {
+    // Numbered here, in the one writer's transaction, because the token carries its row's id.
+    let id = super::highest_id(tx, "account_tokens").await? + 1;
+    let token = tokens::generate_for(id);
+    sqlx::query(
+        "INSERT INTO account_tokens (id, org_id, user_id, purpose, token_hash, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(token.org.0)
-    .bind(token.user_id)
-    .bind(token.purpose.as_str())
-    .bind(token.token_hash)
-    .bind(token.expires_at)
+    .bind(id)
+    .bind(link.org.0)
+    .bind(link.user_id)
+    .bind(link.purpose.as_str())
+    .bind(&token.hash)
+    .bind(link.expires_at)
     .bind(now)
-    .fetch_one(&mut **tx)
-    .await
+    .execute(&mut **tx)
+    .await?;
+    Ok((id, token.raw))
 }
 
 /// New links made ready for one INSERT (see `insert_prepared`): their rows, and the id and raw
@@ -58,7 +63,10 @@ pub struct Prepared {
 /// One new link for each of `user_ids`, numbered after `highest` (the table's highest id, read
 /// in the same write transaction before any other link is added; see `highest_id`).
 pub fn prepare(user_ids: &[i64], highest: i64) -> Result<Prepared, sqlx::Error> {
-    let tokens: Vec<_> = user_ids.iter().map(|_| tokens::generate()).collect();
+    let tokens: Vec<_> = (highest + 1..)
+        .take(user_ids.len())
+        .map(tokens::generate_for)
+        .collect();
     let rows: Vec<(i64, &str)> = user_ids
         .iter()
         .zip(&tokens)
